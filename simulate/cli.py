@@ -35,7 +35,9 @@ def _read_scenario(path: str) -> Scenario:
 
 
 def cmd_example(args: argparse.Namespace) -> int:
-    print(Scenario().to_json())
+    from simulate.scenario import default_scenario
+
+    print(default_scenario().to_json())
     return 0
 
 

@@ -395,3 +395,8 @@ def scenario_from_dict(data: object) -> Scenario:
         raise
     except (TypeError, ValueError) as exc:
         raise ScenarioError("scenario", f"wrong type in scenario: {exc}") from None
+
+
+def default_scenario() -> Scenario:
+    """The bundled example every page starts from (the CLI's `example` prints it)."""
+    return Scenario()

@@ -76,12 +76,26 @@ def expected_purchases(params: BGNBDParams, t, x=0.0, t_x=0.0, T=0.0) -> np.ndar
 
     Broadcasts over all arguments. The point a = 1 is a removable singularity: evaluated as the mean of a = 1 +- h.
     """
-    a = params.a
-    if abs(a - 1.0) < 1e-5:
-        lo = _expected_repeat(params.r, params.alpha, 1.0 - 1e-5, params.b, t, x, t_x, T)
-        hi = _expected_repeat(params.r, params.alpha, 1.0 + 1e-5, params.b, t, x, t_x, T)
+    return _removable(params, t, x, t_x, T)
+
+
+_STEP = 1e-5
+
+
+def _removable(params: BGNBDParams, t, x, t_x, T) -> np.ndarray:
+    """Both a = 1 (the 1/(a-1) factor) and a + b = 1 with x = 0 (2F1 with c = 0, times c) are removable
+    singularities of eq. 10; there the value is the mean of the two sides, a (or b) +- 1e-5."""
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    if abs(a - 1.0) < _STEP:
+        lo = _removable(BGNBDParams(r, alpha, 1.0 - _STEP, b), t, x, t_x, T)
+        hi = _removable(BGNBDParams(r, alpha, 1.0 + _STEP, b), t, x, t_x, T)
         return 0.5 * (lo + hi)
-    return _expected_repeat(params.r, params.alpha, a, params.b, t, x, t_x, T)
+    value = _expected_repeat(r, alpha, a, b, t, x, t_x, T)
+    if abs(a + b - 1.0) < _STEP:
+        b_lo, b_hi = max(1.0 - a - _STEP, b / 2), 1.0 - a + _STEP
+        side = 0.5 * (_expected_repeat(r, alpha, a, b_lo, t, x, t_x, T) + _expected_repeat(r, alpha, a, b_hi, t, x, t_x, T))
+        value = np.where(np.asarray(x) == 0, side, value)
+    return value
 
 
 def _expected_repeat(r, alpha, a, b, t, x, t_x, T) -> np.ndarray:

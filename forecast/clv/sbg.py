@@ -67,7 +67,18 @@ def discounted_expected_lifetime(params: SBGParams, discount_rate: float) -> flo
     """
     if not discount_rate > 0:
         raise ClvInputError(f"discount rate per period must be > 0 for an infinite-horizon value (got {discount_rate})")
-    return float(hyp2f1(1.0, params.beta, params.alpha + params.beta, 1.0 / (1.0 + discount_rate)))
+    value = float(hyp2f1(1.0, params.beta, params.alpha + params.beta, 1.0 / (1.0 + discount_rate)))
+    return value if np.isfinite(value) else _discounted_survival_series(params, discount_rate, start=0)
+
+
+def _discounted_survival_series(params: SBGParams, d: float, start: int) -> float:
+    """sum_{t>=start} S(t)/S(start) / (1+d)^(t-start), summed until the discount factor is below 1e-17 (fallback for
+    parameters where scipy's 2F1 gives NaN, e.g. alpha, beta ~ 1e6)."""
+    n_terms = int(np.ceil(17 * np.log(10) / np.log1p(d))) + 1
+    t = np.arange(start, start + n_terms, dtype=float)
+    log_terms = (betaln(params.alpha, params.beta + t) - betaln(params.alpha, params.beta + start)
+                 - (t - start) * np.log1p(d))
+    return float(np.exp(log_terms).sum())
 
 
 def discounted_expected_residual_lifetime(params: SBGParams, discount_rate: float, renewals: int) -> float:
@@ -78,7 +89,10 @@ def discounted_expected_residual_lifetime(params: SBGParams, discount_rate: floa
     if not discount_rate > 0:
         raise ClvInputError(f"discount rate per period must be > 0 (got {discount_rate})")
     a, b, n, d = params.alpha, params.beta, float(renewals), discount_rate
-    return float((b + n) / (a + b + n) / (1.0 + d) * hyp2f1(1.0, b + n + 1.0, a + b + n + 1.0, 1.0 / (1.0 + d)))
+    value = float((b + n) / (a + b + n) / (1.0 + d) * hyp2f1(1.0, b + n + 1.0, a + b + n + 1.0, 1.0 / (1.0 + d)))
+    if np.isfinite(value):
+        return value
+    return (_discounted_survival_series(params, d, start=int(renewals)) - 1.0)
 
 
 def _as_cohort_table(active) -> np.ndarray:

@@ -84,15 +84,15 @@ _STEP = 1e-5
 
 def _removable(params: BGNBDParams, t, x, t_x, T) -> np.ndarray:
     """Both a = 1 (the 1/(a-1) factor) and a + b = 1 with x = 0 (2F1 with c = 0, times c) are removable
-    singularities of eq. 10; there the value is the mean of the two sides, a (or b) +- 1e-5."""
+    singularities of eq. 10; there the value is the mean of the two sides, a (or b) +- 2e-5."""
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
     if abs(a - 1.0) < _STEP:
-        lo = _removable(BGNBDParams(r, alpha, 1.0 - _STEP, b), t, x, t_x, T)
-        hi = _removable(BGNBDParams(r, alpha, 1.0 + _STEP, b), t, x, t_x, T)
+        lo = _removable(BGNBDParams(r, alpha, 1.0 - 2 * _STEP, b), t, x, t_x, T)
+        hi = _removable(BGNBDParams(r, alpha, 1.0 + 2 * _STEP, b), t, x, t_x, T)
         return 0.5 * (lo + hi)
     value = _expected_repeat(r, alpha, a, b, t, x, t_x, T)
     if abs(a + b - 1.0) < _STEP:
-        b_lo, b_hi = max(1.0 - a - _STEP, b / 2), 1.0 - a + _STEP
+        b_lo, b_hi = max(1.0 - a - 2 * _STEP, b / 2), 1.0 - a + 2 * _STEP
         side = 0.5 * (_expected_repeat(r, alpha, a, b_lo, t, x, t_x, T) + _expected_repeat(r, alpha, a, b_hi, t, x, t_x, T))
         value = np.where(np.asarray(x) == 0, side, value)
     return value
@@ -108,7 +108,8 @@ def _expected_repeat(r, alpha, a, b, t, x, t_x, T) -> np.ndarray:
     positive = hyp > 0
     log_term = (a - 1.0) * log_one_minus_z + np.log(np.where(positive, hyp, 1.0))
     bracket = np.where(positive, -np.expm1(log_term), 1.0 - np.exp((a - 1.0) * log_one_minus_z) * hyp)
-    numerator = (a + b + x - 1.0) / (a - 1.0) * bracket
+    with np.errstate(invalid="ignore"):  # c = 0 gives 0 * inf here; `_removable` replaces those entries
+        numerator = (a + b + x - 1.0) / (a - 1.0) * bracket
     return numerator * p_alive(BGNBDParams(r, alpha, a, b), x, t_x, T)
 
 

@@ -116,6 +116,21 @@ def seek(result: SimulationResult, lever: str, confidence: float, stage: int | N
     return SeekResult(lever, stage, confidence, value, current, True, "")
 
 
+def volume_thresholds(result: SimulationResult) -> np.ndarray:
+    """Sorted per-trial multipliers on planned volume at which each trial reaches the target.
+
+    `required_scale(thresholds, c)` then answers "how much volume for a c chance" for any c.
+    """
+    return np.sort(_Outcome(result, result.seed).thresholds())
+
+
+def required_scale(thresholds: np.ndarray, confidence: float) -> float:
+    """Multiplier on planned volume giving at least `confidence` chance (thresholds sorted)."""
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1 (got {confidence})")
+    return _quantile(thresholds, confidence)
+
+
 def required_volume(result: SimulationResult, confidence: float) -> SeekResult:
     """Scale on the planned top-of-funnel volume that reaches the target at this confidence."""
     return seek(result, "volume", confidence)

@@ -1,0 +1,55 @@
+"""Funnelcast: sales & marketing planning and forecasting. Entry point: `streamlit run app.py`.
+
+Sets the page, draws the shared sidebar (scenario name, trials, seed) and routes to pages/.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from simulate.errors import ScenarioError
+from ui import state
+
+st.set_page_config(page_title="Funnelcast - sales & marketing planning", page_icon=":material/insights:", layout="wide")
+
+# One entry per page: (file, title, icon). Add yours here.
+PAGES = [
+    ("pages/funnel.py", "Funnel what-if", ":material/filter_alt:"),
+]
+
+
+def sidebar() -> None:
+    """Settings every page shares: they are part of the scenario, so they are in the link too."""
+    scenario = state.current()
+    with st.sidebar:
+        st.markdown(f"**Scenario:** {scenario.name}")
+        state.init_widget("app.trials", scenario.trials)
+        state.init_widget("app.seed", scenario.seed)
+        trials = st.select_slider(
+            "Trials",
+            options=[1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000],
+            key="app.trials",
+            help="How many simulated futures. More trials = smoother numbers, slower updates. 10,000 is plenty for decisions.",
+        )
+        seed = st.number_input(
+            "Seed",
+            min_value=0,
+            max_value=2**32 - 1,
+            step=1,
+            key="app.seed",
+            help="Fixes the random numbers: the same scenario and seed always give the same results.",
+        )
+        if (trials, seed) != (scenario.trials, scenario.seed):
+            try:
+                state.publish(scenario.replace(trials=int(trials), seed=int(seed)))
+            except ScenarioError as exc:
+                st.error(exc.message)
+        st.caption("The address bar holds the whole scenario and seed: copy it to share these exact numbers.")
+
+
+if state.link_error():
+    st.warning(state.link_error())
+navigation = st.navigation([st.Page(path, title=title, icon=icon) for path, title, icon in PAGES])
+sidebar()
+navigation.run()
+state.sync_url()

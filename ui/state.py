@@ -1,0 +1,66 @@
+"""The current scenario of a browser session: kept in st.session_state and mirrored in the URL.
+
+Every page reads `current()` and, when its widgets produce a valid new scenario, calls `publish()`.
+Widget keys are initialised from the scenario only when absent, so a page's widgets survive reruns;
+`load()` replaces the scenario wholesale (from a link, the store or a file) and resets every page's
+widgets so they show the loaded values.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from simulate.errors import ScenarioError
+from simulate.scenario import Scenario, default_scenario
+from ui import codec
+
+SCENARIO_KEY = "_scenario"
+ERROR_KEY = "_scenario_link_error"
+URL_PARAM = "s"
+# Widget keys start with a page prefix and a dot ("funnel.level"); load() clears all of them.
+WIDGET_KEY_SEPARATOR = "."
+
+
+def current() -> Scenario:
+    """The session's scenario: from the link on first visit, else the bundled example."""
+    if SCENARIO_KEY not in st.session_state:
+        scenario = default_scenario()
+        text = st.query_params.get(URL_PARAM)
+        if text:
+            try:
+                scenario = codec.decode(text)
+            except ScenarioError as exc:
+                st.session_state[ERROR_KEY] = f"The link's scenario could not be opened ({exc.field}: {exc.message}); showing the example instead."
+        st.session_state[SCENARIO_KEY] = scenario
+    return st.session_state[SCENARIO_KEY]
+
+
+def link_error() -> str | None:
+    return st.session_state.get(ERROR_KEY)
+
+
+def publish(scenario: Scenario) -> None:
+    """Make `scenario` current and write it to the URL (only when it changed)."""
+    st.session_state[SCENARIO_KEY] = scenario
+    sync_url(scenario)
+
+
+def sync_url(scenario: Scenario | None = None) -> None:
+    scenario = scenario or current()
+    text = codec.encode(scenario)
+    if st.query_params.get(URL_PARAM) != text:
+        st.query_params[URL_PARAM] = text
+
+
+def load(scenario: Scenario) -> None:
+    """Replace the scenario and reset page widgets so they show its values."""
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and WIDGET_KEY_SEPARATOR in key and not key.startswith("_"):
+            del st.session_state[key]
+    publish(scenario)
+
+
+def init_widget(key: str, value: object) -> None:
+    """Give a widget its starting value from the scenario, unless the user already set it."""
+    if key not in st.session_state:
+        st.session_state[key] = value

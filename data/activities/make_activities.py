@@ -74,7 +74,7 @@ def make_monthly(rng: np.random.Generator) -> pd.DataFrame:
             "marketing_spend": np.round(leads * rng.uniform(40, 60, len(months)), -2),
             "sales_spend": np.round(35 * 9_000 * rng.uniform(0.95, 1.05, len(months)), -2),
             "marketing_sourced_revenue": np.round(bookings.reindex(months, fill_value=0).to_numpy() * 0.6, -1),
-            "mrr": customers_start * 900.0,
+            "mrr": customers_start * 180.0,
             "gross_margin": np.round(rng.uniform(0.58, 0.66, len(months)), 3),
             "customers_start": customers_start.astype(int),
             "churned_customers": rng.binomial(customers_start.astype(int), 0.02),

@@ -222,20 +222,39 @@ def max_useful_budget(plan: EconomicsPlan) -> float:
     return 5.0 * float(sum(c.scale for c in plan.channels))
 
 
-def _at_spend(result: EconomicsResult, spends: np.ndarray) -> dict[str, np.ndarray]:
-    """Customers and metrics per trial with each channel at `spends[..., channel]` (any leading batch shape)."""
+def _paid_leads(result: EconomicsResult, spends) -> np.ndarray:
+    """Paid leads per trial with each channel at `spends[..., channel]`: shape (..., trials)."""
+    spends = np.asarray(spends, dtype=float)
+    expected = np.stack([channel_leads(c, spends[..., k]) for k, c in enumerate(result.plan.channels)], axis=-1)
+    return (expected[..., None, :] * result.channel_factor).sum(axis=-1)
+
+
+def _expected_value(result: EconomicsResult, spends) -> np.ndarray:
+    """Per trial: expected customers x LTV - all S&M spend, i.e. customers x (LTV - CAC), at these spends."""
     plan = result.plan
     spends = np.asarray(spends, dtype=float)
-    expected = np.stack([channel_leads(c, spends[..., k]) for k, c in enumerate(plan.channels)], axis=-1)
-    leads = (expected[..., None, :] * result.channel_factor).sum(axis=-1)  # (..., trials)
-    mean_customers = result.p_customer * (leads + plan.organic_leads)
-    customers, paid = _counts(result.p_customer, leads, plan.organic_leads, result._uniforms)
-    marketing = spends.sum(axis=-1)[..., None]
-    sales_cost, metrics = _metrics(plan, marketing, customers, paid, result.value)
+    mean_customers = result.p_customer * (_paid_leads(result, spends) + plan.organic_leads)
     variable_sales = (plan.commission_rate * result.value.first_year_revenue * mean_customers
                       if plan.commission_cost is None else plan.commission_cost)
-    expected_value = mean_customers * result.value.ltv - marketing - plan.sales_headcount_cost - variable_sales
-    return {"customers": customers, "mean_customers": mean_customers, "value": expected_value, **metrics}
+    marketing = spends.sum(axis=-1)[..., None]
+    return mean_customers * result.value.ltv - marketing - plan.sales_headcount_cost - variable_sales
+
+
+def _customers_at(result: EconomicsResult, spends) -> np.ndarray:
+    """Simulated new customers per trial at these spends (same random numbers as the base run)."""
+    mean = result.p_customer * (_paid_leads(result, spends) + result.plan.organic_leads)
+    return stats.poisson.ppf(result._uniforms[:, 0], mean)
+
+
+def _at_spend(result: EconomicsResult, spends: np.ndarray) -> dict[str, np.ndarray]:
+    """Customers, expected value and every metric per trial at these spends (any leading batch shape)."""
+    plan = result.plan
+    spends = np.asarray(spends, dtype=float)
+    leads = _paid_leads(result, spends)
+    customers, paid = _counts(result.p_customer, leads, plan.organic_leads, result._uniforms)
+    marketing = spends.sum(axis=-1)[..., None]
+    _, metrics = _metrics(plan, marketing, customers, paid, result.value)
+    return {"customers": customers, "value": _expected_value(result, spends), **metrics}
 
 
 def spend_frontier(result: EconomicsResult, budgets=None, points: int = 41) -> pd.DataFrame:
@@ -245,7 +264,11 @@ def spend_frontier(result: EconomicsResult, budgets=None, points: int = 41) -> p
         top = max(3.0 * plan.paid_spend, 0.5 * max_useful_budget(plan))
         budgets = np.linspace(0.0, top, points)
     budgets = np.asarray(budgets, dtype=float)
-    state = _at_spend(result, budgets[:, None] * _mix(plan))
+    spends = budgets[:, None] * _mix(plan)
+    customers = _customers_at(result, spends)
+    # The paid/organic split is not needed here (it only feeds paid CAC and ROI), so it is not drawn.
+    _, metrics = _metrics(plan, budgets[:, None], customers, customers, result.value)
+    state = {"customers": customers, "value": _expected_value(result, spends), **metrics}
     rows = {"budget": budgets}
     for name in ("customers", "ltv_cac", "cac_blended", "payback_months", "value"):
         q = _quantiles(state[name], axis=-1)
@@ -294,7 +317,7 @@ def value_maximising_spend(result: EconomicsResult) -> SpendAnswer:
         return _answer(result, 0.0, note="no paid channels")
     mix = _mix(result.plan)
     top = max_useful_budget(result.plan)
-    best = optimize.minimize_scalar(lambda b: -float(_at_spend(result, b * mix)["value"].mean()),
+    best = optimize.minimize_scalar(lambda b: -float(_expected_value(result, b * mix).mean()),
                                     bounds=(0.0, top), method="bounded", options={"xatol": max(1.0, top * 1e-6)})
     return _answer(result, float(best.x))
 
@@ -307,13 +330,13 @@ def spend_for_target(result: EconomicsResult, target: float | None = None, confi
     mix = _mix(plan)
 
     def chance(budget: float) -> float:
-        return float(np.mean(_at_spend(result, budget * mix)["customers"] >= target))
+        return float(np.mean(_customers_at(result, budget * mix) >= target))
 
     if chance(0.0) >= confidence:
         return _answer(result, 0.0, note=f"organic leads alone reach {target:g} customers with {confidence:.0%} confidence")
     top = max_useful_budget(plan)
     if not plan.channels or chance(top) < confidence:
-        ceiling = _quantiles(_at_spend(result, top * mix)["customers"], q=(1 - confidence,))[0] if plan.channels else 0
+        ceiling = _quantiles(_customers_at(result, top * mix), q=(1 - confidence,))[0] if plan.channels else 0
         return _answer(result, top, reachable=False, note=(
             f"not reachable with these channels: even at saturation they give {ceiling:,.0f} customers a month "
             f"with {confidence:.0%} confidence; add a channel or improve conversion"))
@@ -321,7 +344,7 @@ def spend_for_target(result: EconomicsResult, target: float | None = None, confi
     for _ in range(60):
         mid = 0.5 * (lo + hi)
         lo, hi = (lo, mid) if chance(mid) >= confidence else (mid, hi)
-        if hi - lo <= max(1.0, 1e-6 * hi):
+        if hi - lo <= max(1.0, 1e-3 * hi):
             break
     return _answer(result, hi)
 

@@ -1,0 +1,139 @@
+"""Monte Carlo of a period's bookings: every open deal (won in the period or not, for how much) plus new deals.
+
+Per trial: one common multiplier M on every win chance (months differ: this is what makes the range honest),
+then each open deal is won with chance min(1, p_i * M) and sized from its amount or its product's lognormal,
+and new deals created and won inside the period arrive as Poisson(mu_new * M) (thinning of the creation rate).
+Arrays are (trials x deals), chunked over trials; sizes are drawn only for won cells.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulate.pipeline import Calibration, Period, Snapshot, as_of_snapshot
+from simulate.pipeline_survival import WON
+
+CHUNK_CELLS = 8_000_000  # uniforms per chunk (float32: 32 MB)
+
+
+def common_multiplier(rng: np.random.Generator, trials: int, volatility: float) -> np.ndarray:
+    """Per-trial lognormal multiplier with mean 1 and log-sd `volatility`."""
+    if volatility <= 0:
+        return np.ones(trials)
+    return np.exp(volatility * rng.standard_normal(trials) - volatility**2 / 2)
+
+
+def simulate_deals(
+    p_win: np.ndarray,
+    log_mean: np.ndarray,
+    log_sd: np.ndarray,
+    amount: np.ndarray,
+    multiplier: np.ndarray,
+    rng: np.random.Generator,
+    chunk_cells: int = CHUNK_CELLS,
+    keep: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bookings (currency) and won-deal counts per trial for independent deals given per-trial multipliers.
+
+    p_win: chance each deal is won in the period (before the multiplier); amount: known size or NaN (then a
+    lognormal draw exp(log_mean + log_sd * z)). Returns two arrays of length len(multiplier).
+    keep: deals to draw for even at p_win = 0, so that a "what if we lose deal X" run (its p set to 0) uses
+    the same random numbers for every other deal.
+    """
+    trials = len(multiplier)
+    active = np.flatnonzero((np.asarray(p_win) > 0) | (False if keep is None else np.asarray(keep, dtype=bool)))
+    bookings = np.zeros(trials)
+    won = np.zeros(trials, dtype=np.int64)
+    if len(active) == 0:
+        return bookings, won
+    p = np.asarray(p_win, dtype=np.float32)[active]
+    mu, sd, known = np.asarray(log_mean)[active], np.asarray(log_sd)[active], np.asarray(amount, float)[active]
+    has_known = np.isfinite(known)
+    m32 = np.asarray(multiplier, dtype=np.float32)
+    rows = max(1, int(chunk_cells // len(active)))
+    for start in range(0, trials, rows):
+        stop = min(trials, start + rows)
+        u = rng.random((stop - start, len(active)), dtype=np.float32)
+        hit = u < p[None, :] * m32[start:stop, None]
+        r, c = np.nonzero(hit)
+        size = np.where(has_known[c], known[c], np.exp(mu[c] + sd[c] * rng.standard_normal(len(c))))
+        bookings[start:stop] = np.bincount(r, weights=size, minlength=stop - start)
+        won[start:stop] = np.bincount(r, minlength=stop - start)
+    return bookings, won
+
+
+def open_deal_table(snapshot: Snapshot, calib: Calibration, period: Period) -> pd.DataFrame:
+    """One row per open deal: age, chance to close / to be won in the period, expected size and bookings."""
+    deals = snapshot.open.copy()
+    horizon = period.days_after(snapshot.as_of)
+    age = deals["days"].to_numpy(float)
+    factor = calib.win_factor(deals[calib.segment].astype(str))
+    p_close = calib.curves.closed_between(age, age, age + horizon)
+    p_win = np.minimum(calib.curves.won_between(age, age, age + horizon) * factor, p_close)
+    mu, sd = calib.size_params(deals["product"])
+    amount = deals["amount"].to_numpy(float)
+    mean_size = np.where(np.isfinite(amount), amount, np.exp(mu + sd**2 / 2))
+    second = np.where(np.isfinite(amount), amount**2, np.exp(2 * mu + 2 * sd**2))
+    deals = deals.assign(
+        age_days=age, p_close=p_close, p_win=p_win, log_mean=mu, log_sd=sd, expected_size=mean_size,
+        expected_bookings=p_win * mean_size, variance=p_win * second - (p_win * mean_size) ** 2,
+    )
+    return deals.sort_values("expected_bookings", ascending=False).reset_index(drop=True)
+
+
+def new_deal_rate(calib: Calibration, period: Period, as_of: pd.Timestamp) -> tuple[float, pd.Series]:
+    """Expected number of deals created after as_of and won by the period end, and their product mix."""
+    horizon = period.days_after(as_of)
+    if horizon <= 0 or calib.creation_per_day <= 0:
+        return 0.0, calib.product_mix
+    remaining = horizon - np.arange(1, horizon + 1)  # days left for a deal created on each future day
+    base = calib.creation_per_day * float(calib.curves.won_by(remaining).sum())
+    mix = calib.product_mix
+    if calib.segment == "product":
+        weights = mix * pd.Series(calib.win_factor(pd.Series(mix.index.astype(str))), index=mix.index)
+        return base * float(weights.sum()), weights / weights.sum()
+    return base, mix
+
+
+def simulate_new_deals(
+    expected: float, mix: pd.Series, calib: Calibration, multiplier: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bookings and won counts per trial from deals not yet created: Poisson(expected * M) deals, sized by product."""
+    trials = len(multiplier)
+    counts = rng.poisson(expected * multiplier)
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(trials), counts.astype(np.int64)
+    products = pd.Series(mix.index.astype(str))
+    mu, sd = calib.size_params(products)
+    pick = rng.choice(len(products), size=total, p=mix.to_numpy(float) / mix.sum())
+    sizes = np.exp(mu[pick] + sd[pick] * rng.standard_normal(total))
+    owner = np.repeat(np.arange(trials), counts)
+    return np.bincount(owner, weights=sizes, minlength=trials), counts.astype(np.int64)
+
+
+def monthly_volatility(snapshot: Snapshot, calib: Calibration, min_expected: float = 5.0) -> tuple[float, int]:
+    """Log-sd of actual / expected won deals over past full months (in-sample, all before as_of).
+
+    Pulled towards DEFAULT_VOLATILITY with the weight of two months; Bernoulli noise (1 / expected) removed.
+    """
+    from simulate.pipeline import DEFAULT_VOLATILITY, period_after
+
+    closed = snapshot.closed
+    if closed.empty:
+        return DEFAULT_VOLATILITY, 0
+    first = closed["close_date"].min().to_period("M")
+    last = (snapshot.as_of + pd.Timedelta(days=1)).to_period("M") - 1  # last full month
+    squares = []
+    for month in pd.period_range(first, last, freq="M"):
+        before = month.start_time.normalize() - pd.Timedelta(days=1)
+        past = as_of_snapshot(snapshot.deals, before)
+        period = period_after(before, "month")
+        expected = float(open_deal_table(past, calib, period)["p_win"].sum()) + new_deal_rate(calib, period, before)[0]
+        won = closed[(closed["outcome"] == WON) & (closed["close_date"].dt.to_period("M") == month)]
+        if expected >= min_expected:
+            squares.append(np.log(max(len(won), 0.5) / expected) ** 2 - 1.0 / expected)
+    n = len(squares)
+    sigma2 = (2 * DEFAULT_VOLATILITY**2 + float(np.sum(squares))) / (2 + n)
+    return float(np.sqrt(max(sigma2, 0.01**2))), n

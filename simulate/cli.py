@@ -10,6 +10,7 @@ scorecard, report) register themselves through `register(subparsers)` in their o
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -55,6 +56,7 @@ def run_payload(scenario: Scenario, trials: int, seed: int) -> dict:
 
 # Functions (scenario, result) -> dict that add sections to `run` output (e.g. the team's quota numbers).
 RUN_EXTENSIONS: list[Callable] = []
+RUN_EXTENSIONS.append(importlib.import_module("simulate.cli_team").team_run_extension)  # share at quota, commission
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -398,5 +398,7 @@ def scenario_from_dict(data: object) -> Scenario:
 
 
 def default_scenario() -> Scenario:
-    """The bundled example every page starts from (the CLI's `example` prints it)."""
-    return Scenario()
+    """The bundled example every page starts from (the CLI's `example` prints it); it includes a team."""
+    from simulate.team import default_team
+
+    return Scenario(team=default_team())

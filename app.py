@@ -15,6 +15,7 @@ st.set_page_config(page_title="Funnelcast - sales & marketing planning", page_ic
 # One entry per page: (file, title, icon). Add yours here.
 PAGES = [
     ("pages/funnel.py", "Funnel what-if", ":material/filter_alt:"),
+    ("pages/unit_economics.py", "Unit economics", ":material/payments:"),
 ]
 
 
@@ -47,6 +48,7 @@ def sidebar() -> None:
         st.caption("The address bar holds the whole scenario and seed: copy it to share these exact numbers.")
 
 
+state.current()  # read the link (if any) before anything is drawn
 if state.link_error():
     st.warning(state.link_error())
 navigation = st.navigation([st.Page(path, title=title, icon=icon) for path, title, icon in PAGES])

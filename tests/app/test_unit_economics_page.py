@@ -1,0 +1,55 @@
+"""The unit-economics page loads with the bundled example, and its inputs drive the headline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+pytestmark = pytest.mark.app
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/unit_economics.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_page_loads_with_headline_metrics_and_verdicts():
+    at = _page()
+    labels = {m.label for m in at.metric}
+    assert {"LTV:CAC (P50)", "CAC payback (P50)", "Blended CAC (P50)", "LTV (P50)", "New customers / month"} <= labels
+    assert any("worth" in md.value for md in at.markdown)
+
+
+def test_higher_arpa_raises_ltv_to_cac():
+    at = _page()
+    before = float(_metric(at, "LTV:CAC (P50)").rstrip("x"))
+    at.number_input(key="economics.arpa_high").set_value(2_600.0)
+    at.number_input(key="economics.arpa_low").set_value(1_600.0).run()
+    assert not at.exception
+    after = float(_metric(at, "LTV:CAC (P50)").rstrip("x"))
+    assert after > before * 1.5
+
+
+def test_simple_formula_shows_the_overstatement_warning():
+    at = _page()
+    at.radio(key="economics.method").set_value("simple").run()
+    assert not at.exception
+    assert any("overstated" in w.value for w in at.warning)
+
+
+def test_an_impossible_input_names_the_fix_and_keeps_the_last_results():
+    at = _page()
+    at.number_input(key="economics.arpa_low").set_value(5_000.0).run()
+    assert any("ARPA high must be at least ARPA low" in e.value for e in at.error)
+    assert _metric(at, "LTV:CAC (P50)")

@@ -28,6 +28,7 @@ PERIODS = ("day", "week", "month", "quarter")
 FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q"}
 MONTHS_PER_PERIOD = {"day": 12 / 260, "week": 12 / 52, "month": 1.0, "quarter": 3.0}
 TEAM = ""  # the `rep` value of team rows
+ABSENT_NOTE = "rep not in this table: no data"
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,27 @@ class Tables:
     coverage_target: float | None = None  # team bookings target for the next period (currency)
 
 
+COLUMNS = ["kpi", "rep", "period", "value", "numerator", "denominator", "note"]
+
+
 @dataclass
 class KPIValues:
-    """Long table of KPI values plus what could not be computed and why."""
+    """KPI values per (rep, period) for each KPI, plus what could not be computed and why."""
 
-    values: pd.DataFrame  # kpi, rep ("" = team), period, value, numerator, denominator, note
+    by_kpi: dict[str, pd.DataFrame]  # kpi -> rep ("" = team), period, value, numerator, denominator, note
     needs: dict[str, str] = field(default_factory=dict)  # kpi -> "needs: ..."
     messages: list[str] = field(default_factory=list)  # data remarks (reps missing from a table, ...)
+
+    def of(self, key: str) -> pd.DataFrame:
+        """Rows of one KPI (empty when it needs data)."""
+        return self.by_kpi.get(key, pd.DataFrame(columns=COLUMNS[1:]))
+
+    @property
+    def values(self) -> pd.DataFrame:
+        """All KPIs as one long table: kpi, rep, period, value, numerator, denominator, note."""
+        if not self.by_kpi:
+            return pd.DataFrame(columns=COLUMNS)
+        return pd.concat([f.assign(kpi=k) for k, f in self.by_kpi.items()], ignore_index=True)[COLUMNS]
 
 
 # --- period keys ---------------------------------------------------------------------------------
@@ -220,16 +235,13 @@ def compute(t: Tables, period: str = "month", keys: list[str] | None = None) -> 
     needs = {k: text for k in keys if (text := missing_data(t, k))}
     ready = [k for k in keys if k not in needs]
     cache: dict[str, pd.DataFrame] = {}
-    frames = []
+    by_kpi = {}
     for key in ready:
         if period in ("day", "week") and get(key).source == "monthly":
             needs[key] = "needs: data by day or week (the monthly table has one row per month)"
             continue
-        frame = _special(t, key, period, cache) if key in SPECIAL else _ratio(t, key, FORMULAS[key], period, cache)
-        frames.append(frame.assign(kpi=key))
-    columns = ["kpi", "rep", "period", "value", "numerator", "denominator", "note"]
-    values = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
-    return KPIValues(values=values, needs=needs, messages=coverage_messages(t))
+        by_kpi[key] = _special(t, key, period, cache) if key in SPECIAL else _ratio(t, key, FORMULAS[key], period, cache)
+    return KPIValues(by_kpi=by_kpi, needs=needs, messages=coverage_messages(t))
 
 
 def _grouped(t: Tables, builder: str, period: str, cache: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -252,6 +264,8 @@ def _grouped(t: Tables, builder: str, period: str, cache: dict) -> tuple[pd.Data
         reps = sorted(set(sums.index.get_level_values("rep")) | (set(t.roster) if builder != "monthly" else set()))
         grid = pd.MultiIndex.from_product([reps, labels], names=["rep", "period"])
         per_rep = sums.reindex(grid, fill_value=0.0)
+        absent = ~per_rep.index.get_level_values("rep").isin(sums.index.get_level_values("rep"))
+        per_rep.loc[absent, :] = np.nan  # roster reps missing from this table: no data, not zero
         team = per_rep.groupby(level="period").sum()
         cache[key] = (per_rep.reset_index(), team.reset_index().assign(rep=TEAM))
     return cache[key]
@@ -271,6 +285,7 @@ def _ratio(t: Tables, key: str, f: Formula, period: str, cache: dict) -> pd.Data
             with np.errstate(divide="ignore", invalid="ignore"):
                 value = np.where(den != 0, f.scale * num / den, np.nan)
             note = np.where(den != 0, "", f.zero_note).astype(object)
+        note[np.isnan(num)] = ABSENT_NOTE
         out.append(pd.DataFrame({"rep": frame["rep"].to_numpy(), "period": frame["period"].to_numpy(), "value": value, "numerator": num, "denominator": den, "note": note}))
     return pd.concat(out, ignore_index=True)
 
@@ -285,16 +300,18 @@ def _ratio_sums(num: np.ndarray, den: np.ndarray, note: str) -> tuple[np.ndarray
     """num / den with NaN and `note` where den is zero."""
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(den != 0, num / den, np.nan)
-    return value, np.where(den != 0, "", note).astype(object)
+    notes = np.where(den != 0, "", note).astype(object)
+    notes[np.isnan(num) | np.isnan(den)] = ABSENT_NOTE
+    return value, notes
 
 
 def coverage_messages(t: Tables) -> list[str]:
     """Plain remarks on reps present in one table but not another (they cannot be compared fairly)."""
     sets = {}
     if t.opportunities is not None:
-        sets["the CRM export"] = set(t.opportunities["owner"].dropna().astype(str))
+        sets["the CRM export"] = set(t.opportunities["owner"].dropna().unique().tolist())
     if t.activities is not None:
-        sets["the activity log"] = set(t.activities["rep"].dropna().astype(str))
+        sets["the activity log"] = set(t.activities["rep"].dropna().unique().tolist())
     if t.roster:
         sets["the team list"] = set(t.roster)
     messages = []

@@ -41,17 +41,20 @@ def derived(t, key: str, period: str, grouped: Callable, ratio: Callable) -> pd.
         bookings = per_rep["won_amount"].to_numpy(dtype=float)
         attainment = bookings / quota
         if key == "quota_attainment":
-            reps = per_rep.groupby("period")["rep"].nunique().reindex(team["period"]).to_numpy(dtype=float)
+            measured = per_rep.assign(n=np.isfinite(bookings).astype(float))
+            reps = measured.groupby("period")["n"].sum().reindex(team["period"]).to_numpy(dtype=float)
             team_quota = quota * reps
             team_book = team["won_amount"].to_numpy(dtype=float)
             return pd.concat(
                 [
                     _frame(TEAM, team["period"].to_numpy(), team_book / team_quota, team_book, team_quota, ""),
-                    _frame(per_rep["rep"].to_numpy(), per_rep["period"].to_numpy(), attainment, bookings, quota, ""),
+                    _frame(per_rep["rep"].to_numpy(), per_rep["period"].to_numpy(), attainment, bookings, quota,
+                           np.where(np.isfinite(bookings), "", "rep not in this table: no data")),
                 ],
                 ignore_index=True,
             )
-        at = per_rep.assign(at_quota=(attainment >= 1.0).astype(float), one=1.0).groupby("period")[["at_quota", "one"]].sum()
+        at = per_rep.assign(at_quota=(attainment >= 1.0).astype(float), one=np.isfinite(attainment).astype(float))
+        at = at.groupby("period")[["at_quota", "one"]].sum()
         return _frame(TEAM, at.index.to_numpy(), at["at_quota"].to_numpy() / at["one"].to_numpy(), at["at_quota"].to_numpy(), at["one"].to_numpy(), "")
 
     if key in ("ltv_to_cac", "cac_payback_months"):

@@ -152,8 +152,9 @@ with results:
     view = simcache.funnel_view(scenario.to_json())
     head = view.headline
     unit = "$" if scenario.target.metric == "revenue" else "#"
-    st.markdown(f"### {head.sentence}")
-    m1, m2, m3 = st.columns(3)
+    headline_box = st.container(key="funnel.headline")
+    headline_box.markdown(f"### {head.sentence}")
+    m1, m2, m3 = headline_box.columns(3)
     m1.metric("Expected won deals", count(head.won_deals.mean), help=f"Mean over {scenario.trials:,} trials, {head.period_label}")
     m2.metric("P50 revenue", money(head.revenue.p50), help=f"Half the simulated futures book more than this in {head.period_label}")
     m3.metric(

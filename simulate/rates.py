@@ -7,6 +7,7 @@ under a uniform prior: Beta(won + 1, trials - won + 1).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,6 +93,9 @@ class Rate:
 
     def mean(self) -> float:
         """Exact mean of the rate distribution (numerical for the logit-normal)."""
+        return _rate_mean(self)
+
+    def _mean(self) -> float:
         if self.kind == "point":
             return float(self.value)
         if self.kind == "history":
@@ -126,3 +130,8 @@ class Rate:
         if unknown:
             raise ScenarioError(field, f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
         return cls(**{key: data[key] for key in data})
+
+
+@functools.lru_cache(maxsize=1024)
+def _rate_mean(rate: Rate) -> float:
+    return rate._mean()

@@ -218,7 +218,8 @@ def _validate(t: TeamPlan) -> None:
     if t.routing not in ROUTINGS:
         raise ScenarioError("team.routing", f"routing must be one of {', '.join(ROUTINGS)} (got {t.routing!r})")
     check_range("team.territory_skew", t.territory_skew, 0.0, 2.0, label="Territory skew")
-    check_range("team.quota", t.quota, 0.0, 1e12, label="Quota per rep", low_inclusive=False)
+    check_range("team.quota", t.quota, 0.0, None, label="Quota per rep", low_inclusive=False)
+    check_range("team.quota", t.quota, None, 1e12, label="Quota per rep")
     if not isinstance(t.ramped_quota, bool):
         raise ScenarioError("team.ramped_quota", f"must be true or false (got {t.ramped_quota!r})")
     check_range(

@@ -1,0 +1,172 @@
+"""The team simulation: ramped capacity derived by hand, conservation of deals and reps, routing."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from simulate import engine
+from simulate.capacity import simulate_team
+from simulate.scenario import DealSize, Scenario, Target, default_scenario
+from simulate.team import RepGroup, TeamPlan
+
+
+def fixed_funnel(demand_per_month: float, trials: int, months: int, seed: int = 3) -> SimpleNamespace:
+    """A stand-in for SimulationResult: the same won-deal rate in every trial-month."""
+    return SimpleNamespace(
+        won_mean=np.full((trials, months), float(demand_per_month)), seed=seed, months=[f"m{k}" for k in range(months)]
+    )
+
+
+def scenario_for(team: TeamPlan, months: int = 6, target: Target | None = None, **changes) -> Scenario:
+    return Scenario(horizon_months=months, team=team, target=target or Target("revenue", 1e6, "month", 1), **changes)
+
+
+def test_ramped_rep_equivalents_of_a_hiring_plan_match_the_hand_calculation():
+    # Two tenured reps; 3 hires start in month 2, 1 hire in month 4; ramp 25%, 50%, 75%, then 100%.
+    team = TeamPlan(
+        current_reps=(RepGroup(2, 12),),
+        hiring_plan=(0, 3, 0, 1),
+        ramp_curve=(0.25, 0.5, 0.75),
+        attrition_annual=0.0,
+        productivity_spread=0.0,
+        deals_per_rep_month=2.0,
+    )
+    by_hand = np.array(
+        [
+            2,  # month 1: the two tenured reps
+            2 + 3 * 0.25,  # month 2: hires in their first month
+            2 + 3 * 0.50,
+            2 + 3 * 0.75 + 1 * 0.25,  # month 4: the late hire starts
+            2 + 3 * 1.00 + 1 * 0.50,
+            2 + 3 * 1.00 + 1 * 0.75,
+        ]
+    )
+    result = simulate_team(scenario_for(team), fixed_funnel(1e6, trials=50, months=6))
+    np.testing.assert_allclose(result.ramped_equivalents, np.broadcast_to(by_hand, (50, 6)))
+    np.testing.assert_allclose(result.capacity_deals, 2.0 * result.ramped_equivalents)
+    np.testing.assert_array_equal(result.headcount[0], [2, 5, 5, 6, 6, 6])
+
+
+def test_current_reps_part_way_through_the_ramp_continue_it():
+    team = TeamPlan(
+        current_reps=(RepGroup(1, 1),),
+        hiring_plan=(),
+        ramp_curve=(0.2, 0.4, 0.8),
+        attrition_annual=0.0,
+        productivity_spread=0.0,
+    )
+    result = simulate_team(scenario_for(team, months=4), fixed_funnel(10, trials=3, months=4))
+    np.testing.assert_allclose(result.ramped_equivalents[0], [0.4, 0.8, 1.0, 1.0])
+
+
+def test_expected_headcount_under_attrition_without_backfill_decays_geometrically():
+    team = TeamPlan(current_reps=(RepGroup(40, 24),), hiring_plan=(), attrition_annual=0.4, backfill=False)
+    trials, months = 4_000, 12
+    result = simulate_team(scenario_for(team, months=months), fixed_funnel(10, trials, months))
+    h = team.monthly_leave_probability
+    survive = (1 - h) ** np.arange(months)  # leavers work their last month, so month m has survived m draws
+    expected = 40 * survive
+    se = np.sqrt(40 * survive * (1 - survive) / trials)
+    assert np.all(np.abs(result.headcount.mean(axis=0) - expected) < 4 * se + 1e-9)
+    assert result.headcount[:, -1].mean() < 40 * 0.7  # roughly 40% gone over the year
+
+
+@pytest.mark.parametrize("backfill", [True, False])
+def test_reps_are_conserved_month_by_month(backfill):
+    team = TeamPlan(hiring_plan=(2, 0, 3, 1), attrition_annual=0.5, backfill=backfill, backfill_delay_months=1)
+    result = simulate_team(scenario_for(team, months=12), fixed_funnel(25, trials=500, months=12))
+    head, hires, backfills, leavers = result.headcount, result.hires_started, result.backfills_started, result.leavers
+    np.testing.assert_array_equal(head[:, 0], team.starting_headcount + hires[:, 0])
+    np.testing.assert_array_equal(head[:, 1:], head[:, :-1] + hires[:, 1:] + backfills[:, 1:] - leavers[:, :-1])
+    assert np.all(head <= team.seats)
+    assert leavers.sum() > 0
+    if backfill:
+        # every leaver except those in the last delay+1 months has been replaced
+        assert backfills.sum() == leavers[:, : 12 - 2].sum()
+    else:
+        assert backfills.sum() == 0
+
+
+@pytest.mark.parametrize("routing", ["equal", "capacity", "territory"])
+def test_deals_are_conserved_between_worked_and_unworked(routing):
+    team = TeamPlan(routing=routing, attrition_annual=0.3, deals_per_rep_month=1.0)
+    scenario = default_scenario().replace(team=team)
+    funnel = engine.run(scenario, trials=400, seed=11)
+    result = simulate_team(scenario, funnel)
+    np.testing.assert_allclose(result.worked_deals + result.unworked_deals, funnel.won_mean, rtol=1e-12)
+    assert np.all(result.worked_deals <= result.capacity_deals + 1e-9)
+    assert np.all(result.unworked_deals >= -1e-9)
+
+
+def test_equal_routing_sends_ramping_reps_more_than_they_can_work():
+    # 8 deals a month split equally between a tenured rep (capacity 10) and a new rep (capacity 2.5 in
+    # month 1, 5 in month 2): month 1 leaves 4 - 2.5 = 1.5 deals unworked; month 2 none.
+    team = TeamPlan(
+        current_reps=(RepGroup(1, 12), RepGroup(1, 0)),
+        hiring_plan=(),
+        ramp_curve=(0.25, 0.5),
+        attrition_annual=0.0,
+        productivity_spread=0.0,
+        deals_per_rep_month=10.0,
+        routing="equal",
+    )
+    result = simulate_team(scenario_for(team, months=3), fixed_funnel(8, trials=2, months=3))
+    np.testing.assert_allclose(result.unworked_deals[0], [1.5, 0.0, 0.0])
+    capacity_routed = simulate_team(scenario_for(team.replace(routing="capacity"), months=3), fixed_funnel(8, 2, 3))
+    np.testing.assert_allclose(capacity_routed.unworked_deals[0], [0.0, 0.0, 0.0])
+
+
+def test_reps_deals_average_their_share_of_the_funnel():
+    # Four identical tenured reps, equal routing, 6 deals a month each can easily work: a rep's deals in a
+    # 3-month quarter are Poisson(6 / 4 x 3 = 4.5); the team total is Poisson(18).
+    team = TeamPlan(
+        current_reps=(RepGroup(4, 12),),
+        hiring_plan=(),
+        attrition_annual=0.0,
+        productivity_spread=0.0,
+        deals_per_rep_month=100.0,
+        routing="equal",
+    )
+    trials = 20_000
+    result = simulate_team(scenario_for(team, target=Target("won_deals", 10, "quarter", 1)), fixed_funnel(6, trials, 6))
+    deals = result.seat_deals
+    assert abs(deals.mean() - 4.5) < 4 * np.sqrt(4.5 / deals.size)
+    total = deals.sum(axis=1)
+    assert abs(total.var(ddof=1) - 18) < 4 * 18 * np.sqrt(2 / trials)  # Poisson: variance = mean
+    np.testing.assert_allclose(result.seat_credit, 1.0)
+
+
+def test_team_total_matches_the_funnel_when_capacity_is_ample():
+    scenario = default_scenario()
+    team = scenario.team.replace(deals_per_rep_month=1_000.0, routing="equal")
+    scenario = scenario.replace(team=team)
+    funnel = engine.run(scenario, trials=20_000, seed=5)
+    result = simulate_team(scenario, funnel)
+    team_deals, funnel_deals = result.seat_deals.sum(axis=1), funnel.period_won()
+    se = np.sqrt(team_deals.var() / len(team_deals) + funnel_deals.var() / len(funnel_deals))
+    assert abs(team_deals.mean() - funnel_deals.mean()) < 4 * se
+    revenue_se = np.sqrt(result.team_revenue().var() / 20_000 + funnel.period_revenue().var() / 20_000)
+    assert abs(result.team_revenue().mean() - funnel.period_revenue().mean()) < 4 * revenue_se
+
+
+def test_revenue_per_deal_is_the_deal_size_when_sizes_are_equal():
+    team = TeamPlan(current_reps=(RepGroup(3, 12),), hiring_plan=(), attrition_annual=0.0)
+    scenario = scenario_for(team, deal_size=DealSize(25_000, 25_000))
+    result = simulate_team(scenario, fixed_funnel(3, trials=100, months=6))
+    np.testing.assert_allclose(result.seat_revenue, result.seat_deals * 25_000.0)
+
+
+def test_same_seed_same_numbers_and_chunking_keeps_memory_bounded():
+    scenario = default_scenario()
+    funnel = engine.run(scenario, trials=600, seed=2)
+    a = simulate_team(scenario, funnel)
+    b = simulate_team(scenario, funnel)
+    np.testing.assert_array_equal(a.seat_revenue, b.seat_revenue)
+    small_chunks = simulate_team(scenario, funnel, cell_budget=scenario.team.seats * 50)  # 12 chunks of 50 trials
+    assert small_chunks.seat_deals.shape == a.seat_deals.shape
+    # different chunking draws different numbers but the same law: compare means within MC error
+    se = np.sqrt(a.seat_deals.sum(1).var() / 600 * 2)
+    assert abs(small_chunks.seat_deals.sum(1).mean() - a.seat_deals.sum(1).mean()) < 4 * se

@@ -1,0 +1,7 @@
+"""python -m forecast: see forecast/cli.py."""
+
+import sys
+
+from forecast.cli import main
+
+sys.exit(main())

@@ -120,7 +120,8 @@ def attainability(
     hit = (draws >= standard.target) if k.higher_is_better else (draws <= standard.target)
     with np.errstate(invalid="ignore"):
         chance = (hit & judged).sum(axis=0) / np.maximum(judged.sum(axis=0), 1)
-        share_per_trial = np.nanmean(np.where(judged, hit, np.nan), axis=1) if reps else np.array([np.nan])
+        n_judged = judged.sum(axis=1)
+        share_per_trial = np.where(n_judged > 0, (hit & judged).sum(axis=1) / np.maximum(n_judged, 1), np.nan)
     expected = float(chance.mean()) if reps else float("nan")
     ok_trials = share_per_trial[np.isfinite(share_per_trial)]
     se = float(ok_trials.std(ddof=1) / np.sqrt(len(ok_trials))) if len(ok_trials) > 1 else float("nan")

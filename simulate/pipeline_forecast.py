@@ -120,15 +120,14 @@ def forecast_pipeline(
     unknown = set(lost) - set(deals["opportunity_id"])
     if unknown:
         raise ScenarioError("lost_ids", f"not an open deal on {snap.as_of:%Y-%m-%d}: {', '.join(sorted(unknown))}")
-    slots = deals["p_win"].to_numpy() > 0  # fixed before "what if lost" so other deals keep their draws
-    if lost:
-        gone = deals["opportunity_id"].isin(lost)
-        deals.loc[gone, ["p_win", "expected_bookings", "variance"]] = 0.0
+    p_drawn = deals["p_win"].to_numpy().copy()  # lost deals are still drawn so other deals keep their numbers
+    gone = deals["opportunity_id"].isin(lost).to_numpy()
+    deals.loc[gone, ["p_win", "expected_bookings", "variance"]] = 0.0
 
     rng = np.random.default_rng(seed)
     mult = common_multiplier(rng, int(trials), calib.volatility)
-    ex_book, ex_won = simulate_deals(deals["p_win"].to_numpy(), deals["log_mean"].to_numpy(), deals["log_sd"].to_numpy(),
-                                     deals["amount"].to_numpy(float), mult, rng, keep=slots)
+    ex_book, ex_won = simulate_deals(p_drawn, deals["log_mean"].to_numpy(), deals["log_sd"].to_numpy(),
+                                     deals["amount"].to_numpy(float), mult, rng, lost=gone)
     expected_new, mix = new_deal_rate(calib, per, snap.as_of)
     new_book, new_won = simulate_new_deals(expected_new, mix, calib, mult, rng)
 

@@ -32,17 +32,17 @@ def simulate_deals(
     multiplier: np.ndarray,
     rng: np.random.Generator,
     chunk_cells: int = CHUNK_CELLS,
-    keep: np.ndarray | None = None,
+    lost: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Bookings (currency) and won-deal counts per trial for independent deals given per-trial multipliers.
 
     p_win: chance each deal is won in the period (before the multiplier); amount: known size or NaN (then a
     lognormal draw exp(log_mean + log_sd * z)). Returns two arrays of length len(multiplier).
-    keep: deals to draw for even at p_win = 0, so that a "what if we lose deal X" run (its p set to 0) uses
-    the same random numbers for every other deal.
+    lost: deals to count as lost ("what if we lose deal X"): drawn as usual but never booked, so every other
+    deal keeps exactly the same random numbers as in the run without the what-if.
     """
     trials = len(multiplier)
-    active = np.flatnonzero((np.asarray(p_win) > 0) | (False if keep is None else np.asarray(keep, dtype=bool)))
+    active = np.flatnonzero(np.asarray(p_win) > 0)
     bookings = np.zeros(trials)
     won = np.zeros(trials, dtype=np.int64)
     if len(active) == 0:
@@ -50,6 +50,7 @@ def simulate_deals(
     p = np.asarray(p_win, dtype=np.float32)[active]
     mu, sd, known = np.asarray(log_mean)[active], np.asarray(log_sd)[active], np.asarray(amount, float)[active]
     has_known = np.isfinite(known)
+    counted = np.ones(len(active)) if lost is None else (~np.asarray(lost, dtype=bool)[active]).astype(float)
     m32 = np.asarray(multiplier, dtype=np.float32)
     rows = max(1, int(chunk_cells // len(active)))
     for start in range(0, trials, rows):
@@ -58,8 +59,8 @@ def simulate_deals(
         hit = u < p[None, :] * m32[start:stop, None]
         r, c = np.nonzero(hit)
         size = np.where(has_known[c], known[c], np.exp(mu[c] + sd[c] * rng.standard_normal(len(c))))
-        bookings[start:stop] = np.bincount(r, weights=size, minlength=stop - start)
-        won[start:stop] = np.bincount(r, minlength=stop - start)
+        bookings[start:stop] = np.bincount(r, weights=size * counted[c], minlength=stop - start)
+        won[start:stop] = np.rint(np.bincount(r, weights=counted[c], minlength=stop - start)).astype(np.int64)
     return bookings, won
 
 

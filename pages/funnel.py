@@ -11,7 +11,7 @@ from charts import funnel as charts
 from simulate.errors import ScenarioError
 from simulate.scenario import CycleLength, DealSize, LeadVolume, Target
 from simulate.wording import chance_in_10, count, format_value, money
-from ui import simcache, stage_table, state
+from ui import render, simcache, stage_table, state
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 PERIODS = {"month": "A month", "quarter": "A quarter", "horizon": "The whole horizon"}
@@ -65,7 +65,9 @@ with inputs:
                 help="rate: one number; range 90%: you are 90% sure it lies between Low and High; "
                 "history: Won of Of converted in the past",
             ),
-            "Rate %": st.column_config.NumberColumn(help="Share of the previous stage that reaches this one", format="%.2f"),
+            "Rate %": st.column_config.NumberColumn(
+                help="Share of the previous stage that reaches this one", format="%.2f"
+            ),
             "Low %": st.column_config.NumberColumn(format="%.2f"),
             "High %": st.column_config.NumberColumn(format="%.2f"),
             "Won": st.column_config.NumberColumn(help="How many converted (history)", format="%d"),
@@ -81,7 +83,9 @@ with inputs:
         help="Expected volume entering the funnel in the first month, before seasonality.",
     )
     col1, col2 = st.columns(2)
-    col1.number_input("Growth per month (%)", key="funnel.growth_pct", step=0.5, help="Compound growth, e.g. 1 = +1% a month")
+    col1.number_input(
+        "Growth per month (%)", key="funnel.growth_pct", step=0.5, help="Compound growth, e.g. 1 = +1% a month"
+    )
     col2.number_input(
         "Month-to-month noise (%)",
         key="funnel.noise_pct",
@@ -97,10 +101,29 @@ with inputs:
             st.rerun()
     st.subheader("Sales cycle and deal size")
     col1, col2 = st.columns(2)
-    col1.number_input("Median cycle (days)", key="funnel.cycle_median", step=5.0, help="Half of deals close faster than this, from entering the funnel.")
-    col2.number_input("P90 cycle (days)", key="funnel.cycle_p90", step=5.0, help="9 in 10 deals close within this many days.")
-    col1.number_input("Median deal ($)", key="funnel.deal_median", step=1000.0, format="%.0f", help="Half of won deals are smaller than this.")
-    col2.number_input("P90 deal ($)", key="funnel.deal_p90", step=1000.0, format="%.0f", help="9 in 10 won deals are smaller than this.")
+    col1.number_input(
+        "Median cycle (days)",
+        key="funnel.cycle_median",
+        step=5.0,
+        help="Half of deals close faster than this, from entering the funnel.",
+    )
+    col2.number_input(
+        "P90 cycle (days)", key="funnel.cycle_p90", step=5.0, help="9 in 10 deals close within this many days."
+    )
+    col1.number_input(
+        "Median deal ($)",
+        key="funnel.deal_median",
+        step=1000.0,
+        format="%.0f",
+        help="Half of won deals are smaller than this.",
+    )
+    col2.number_input(
+        "P90 deal ($)",
+        key="funnel.deal_p90",
+        step=1000.0,
+        format="%.0f",
+        help="9 in 10 won deals are smaller than this.",
+    )
     st.subheader("Horizon and target")
     st.slider("Horizon (months)", 6, 36, key="funnel.horizon")
     st.text_input("First month (YYYY-MM)", key="funnel.start")
@@ -108,7 +131,9 @@ with inputs:
     col1.selectbox("Target", list(METRICS), format_func=METRICS.get, key="funnel.target_metric")
     col2.number_input("Target value", key="funnel.target_value", step=100_000.0, format="%.0f")
     col1.selectbox("Period", list(PERIODS), format_func=PERIODS.get, key="funnel.target_period")
-    col2.number_input("Which month / quarter", key="funnel.target_index", step=1, help="1 = the first month or quarter of the horizon")
+    col2.number_input(
+        "Which month / quarter", key="funnel.target_index", step=1, help="1 = the first month or quarter of the horizon"
+    )
 
 
 def scenario_from_inputs():
@@ -133,7 +158,12 @@ def scenario_from_inputs():
         deal_size=DealSize(ss["funnel.deal_median"], ss["funnel.deal_p90"]),
         horizon_months=int(ss["funnel.horizon"]),
         start_month=str(ss["funnel.start"]).strip(),
-        target=Target(ss["funnel.target_metric"], ss["funnel.target_value"], ss["funnel.target_period"], int(ss["funnel.target_index"])),
+        target=Target(
+            ss["funnel.target_metric"],
+            ss["funnel.target_value"],
+            ss["funnel.target_period"],
+            int(ss["funnel.target_index"]),
+        ),
     )
 
 
@@ -148,15 +178,26 @@ except ScenarioError as exc:
 
 with results:
     if input_error is not None:
-        st.error(f"**Fix this input:** {input_error.message}. The results below are from the last valid inputs.", icon=":material/error:")
+        st.error(
+            f"**Fix this input:** {input_error.message}. The results below are from the last valid inputs.",
+            icon=":material/error:",
+        )
     view = simcache.funnel_view(scenario.to_json())
     head = view.headline
     unit = "$" if scenario.target.metric == "revenue" else "#"
     headline_box = st.container(key="funnel.headline")
     headline_box.markdown(f"### {head.sentence}")
     m1, m2, m3 = headline_box.columns(3)
-    m1.metric("Expected won deals", count(head.won_deals.mean), help=f"Mean over {scenario.trials:,} trials, {head.period_label}")
-    m2.metric("P50 revenue", money(head.revenue.p50), help=f"Half the simulated futures book more than this in {head.period_label}")
+    m1.metric(
+        "Expected won deals",
+        count(head.won_deals.mean),
+        help=f"Mean over {scenario.trials:,} trials, {head.period_label}",
+    )
+    m2.metric(
+        "P50 revenue",
+        money(head.revenue.p50),
+        help=f"Half the simulated futures book more than this in {head.period_label}",
+    )
     m3.metric(
         "Chance of hitting the target",
         f"{head.hit.p:.0%}",
@@ -167,43 +208,43 @@ with results:
         f"Revenue P10-P90: {money(head.revenue.p10)} - {money(head.revenue.p90)}; "
         f"won deals P10-P90: {count(head.won_deals.p10)} - {count(head.won_deals.p90)}."
     )
-    won_tab, revenue_tab = st.tabs(["Revenue by month", "Won deals by month"])
-    with won_tab:
-        st.altair_chart(
-            charts.fan_chart(view.revenue_bands, title="Revenue by close month", unit="$", y_title="Revenue"), width="stretch"
-        )
+    revenue_tab, won_tab = st.tabs(["Revenue by month", "Won deals by month"])
     with revenue_tab:
-        st.altair_chart(
-            charts.fan_chart(view.won_bands, title="Won deals by close month", unit="#", y_title="Won deals"), width="stretch"
-        )
+        render.chart(charts.fan_chart(view.revenue_bands, title="Revenue by close month", unit="$", y_title="Revenue"))
+    with won_tab:
+        render.chart(charts.fan_chart(view.won_bands, title="Won deals by close month", unit="#", y_title="Won deals"))
     left, right = st.columns(2)
     with left:
-        st.altair_chart(
+        render.chart(
             charts.histogram_chart(
                 view.period_hist,
                 target=scenario.target.value,
                 unit=unit,
                 x_title=METRICS[scenario.target.metric],
                 title=f"{METRICS[scenario.target.metric]} in {head.period_label}",
-            ),
-            width="stretch",
+            )
         )
     with right:
-        st.altair_chart(charts.funnel_chart(view.stages), width="stretch")
+        render.chart(charts.funnel_chart(view.stages))
 
     st.subheader("Reverse funnel: what it takes to hit the target")
     confidence = st.slider("Confidence you want", 50, 95, step=5, key="funnel.confidence", format="%d%%")
     levels = (0.5, confidence / 100)
     needed = {level: view.required_scale(level) for level in levels}
     rows = []
-    for k, stage in enumerate(view.stages.itertuples()):
+    for stage in view.stages.itertuples():
         row = {"Stage": stage.stage, "Planned per month": stage.mean}
         for level in levels:
             scale = needed.get(level)
             row[f"Needed for {level:.0%} chance"] = stage.mean * scale if scale else None
         rows.append(row)
     table = pd.DataFrame(rows)
-    st.dataframe(table, hide_index=True, width="stretch", column_config={c: st.column_config.NumberColumn(format="localized") for c in table.columns[1:]})
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="localized") for c in table.columns[1:]},
+    )
     scale = needed.get(confidence / 100)
     if scale:
         top = scenario.stages[0].name

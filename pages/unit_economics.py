@@ -221,15 +221,16 @@ with results:
         st.error(f"**Cannot simulate:** {exc.message}")
         st.stop()
     ratio, payback = view.metric("ltv_cac"), view.metric("payback_months")
-    st.markdown(f"### {view.verdicts[0]}")
-    m = st.columns(5)
-    m[0].metric("LTV:CAC (P50)", f"{ratio['p50']:.1f}x", help=f"P10-P90 {ratio['p10']:.1f}x - {ratio['p90']:.1f}x")
-    m[1].metric("CAC payback (P50)", f"{payback['p50']:.1f} mo", help=f"P10-P90 {payback['p10']:.1f} - {payback['p90']:.1f} months")
+    headline = st.container(key="economics-headline")
+    headline.markdown(f"### {view.verdicts[0]}")
+    m = headline.columns(5)
+    m[0].metric("LTV:CAC", f"{ratio['p50']:.1f}x", help=f"P50 of the trials; P10-P90 {ratio['p10']:.1f}x - {ratio['p90']:.1f}x")
+    m[1].metric("Payback", f"{payback['p50']:.0f} mo", help=f"CAC payback in months, P50; P10-P90 {payback['p10']:.1f} - {payback['p90']:.1f}")
     cac, ltv = view.metric("cac_blended"), view.metric("ltv")
-    m[2].metric("Blended CAC (P50)", money(cac["p50"]), help=f"P10-P90 {money(cac['p10'])} - {money(cac['p90'])}")
-    m[3].metric("LTV (P50)", money(ltv["p50"]), help="Lifetime gross profit per new customer, discounted")
-    m[4].metric("New customers / month", count(view.customers["p50"]),
-                help=f"P10-P90 {count(view.customers['p10'])} - {count(view.customers['p90'])}")
+    m[2].metric("CAC", money(cac["p50"]), help=f"Blended, fully loaded CAC, P50; P10-P90 {money(cac['p10'])} - {money(cac['p90'])}")
+    m[3].metric("LTV", money(ltv["p50"]), help="Lifetime gross profit per new customer, discounted (P50)")
+    m[4].metric("Customers / mo", count(view.customers["p50"]),
+                help=f"New customers per month, P50; P10-P90 {count(view.customers['p10'])} - {count(view.customers['p90'])}")
     for warning in view.warnings:
         st.warning(warning, icon=":material/warning:")
     for line in view.verdicts[1:]:

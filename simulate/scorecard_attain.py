@@ -169,7 +169,7 @@ def fairness(lead_rows: pd.DataFrame, *, window: int = 6) -> Fairness:
     """From per-rep rows of `new_opportunities` (rep, period, value)."""
     rows = recent(lead_rows, window)
     periods = int(rows["period"].nunique())
-    totals = rows.groupby("rep")["value"].sum()
+    totals = rows.groupby("rep")["value"].sum(min_count=1).dropna()  # reps absent from the CRM: not judged
     leads = totals.to_numpy(dtype=float)
     mean = float(leads.mean()) if len(leads) else float("nan")
     if len(leads) < 2 or leads.sum() == 0:

@@ -28,7 +28,9 @@ def main(changes: int = 15) -> None:
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -64,7 +66,9 @@ def main(changes: int = 15) -> None:
         server.terminate()
         server.wait(timeout=10)
     print(f"input -> updated headline, {changes} changes, default scenario (10,000 trials)")
-    print(f"  median {statistics.median(timings):.3f} s   min {min(timings):.3f} s   max {max(timings):.3f} s   (target: median < 0.5 s)")
+    print(
+        f"  median {statistics.median(timings):.3f} s   min {min(timings):.3f} s   max {max(timings):.3f} s   (target: median < 0.5 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -62,13 +62,17 @@ def main() -> None:
     rows.append(("engine, 100,000 trials", t100, "< 1.5 s"))
     rows.append(("page view (run + summaries + goal-seek), 10,000 trials", view10, ""))
     rows.append(("reference stage-by-stage, 10,000 trials", ref10, ""))
-    child = subprocess.run([sys.executable, "-c", PEAK_CHILD.format(root=str(ROOT))], capture_output=True, text=True, check=True)
+    child = subprocess.run(
+        [sys.executable, "-c", PEAK_CHILD.format(root=str(ROOT))], capture_output=True, text=True, check=True
+    )
     peak = json.loads(child.stdout)
     rows.append(("engine + summary, 1,000,000 trials", (peak["seconds"], float("nan")), "completes"))
     print(f"{'case':58s} {'wall s':>8s} {'cpu s':>8s}  target")
     for name, (wall, cpu), target in rows:
         print(f"{name:58s} {wall:8.3f} {cpu:8.3f}  {target}")
-    print(f"speed-up vs reference at 10,000 trials: {ref10[0] / t10[0]:.1f}x wall, {ref10[1] / t10[1]:.1f}x cpu (target >= 5x)")
+    print(
+        f"speed-up vs reference at 10,000 trials: {ref10[0] / t10[0]:.1f}x wall, {ref10[1] / t10[1]:.1f}x cpu (target >= 5x)"
+    )
     print(f"peak memory, 1,000,000 trials: {peak['peak_mb']:.0f} MB (target < 2048 MB)")
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from charts import funnel as charts
 from simulate.errors import ScenarioError
-from simulate.scenario import CycleLength, DealSize, LeadVolume, Target
+from simulate.scenario import CycleLength, DealSize, Target
 from simulate.wording import chance_in_10, count, format_value, money
 from ui import render, simcache, stage_table, state
 

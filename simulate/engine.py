@@ -222,7 +222,9 @@ def run(
             won[lo:hi], rng.standard_normal((n, horizon)), scenario.deal_size.median, scenario.deal_size.p90
         )
         if c == 0:
-            stage_volumes = _stage_volumes(rng, entries[: min(stage_trials, n), lags:], rates[lo : lo + min(stage_trials, n)])
+            stage_volumes = _stage_volumes(
+                rng, entries[: min(stage_trials, n), lags:], rates[lo : lo + min(stage_trials, n)]
+            )
         if progress is not None:
             progress(hi / trials)
 

@@ -93,13 +93,17 @@ def seek(result: SimulationResult, lever: str, confidence: float, stage: int | N
     outcome = _Outcome(result, result.seed)
     if lever == "deal_size":
         if outcome.metric == "won_deals":
-            return SeekResult(lever, None, confidence, None, 1.0, False, "deal size does not change the number of won deals")
+            return SeekResult(
+                lever, None, confidence, None, 1.0, False, "deal size does not change the number of won deals"
+            )
         won = np.ceil(special.pdtrik(outcome.u, np.maximum(outcome.mu, 1e-12)))
         revenue = revenue_for_deals(won, outcome.z, outcome.median, outcome.p90)
         scale = np.where(revenue > 0, outcome.target / np.maximum(revenue, 1e-300), np.inf)
         value = _quantile(scale, confidence)
         if not np.isfinite(value):
-            return SeekResult(lever, None, confidence, None, 1.0, False, "too few deals close for deal size alone to reach it")
+            return SeekResult(
+                lever, None, confidence, None, 1.0, False, "too few deals close for deal size alone to reach it"
+            )
         return SeekResult(lever, None, confidence, value, 1.0, True, "")
     thresholds = outcome.thresholds()
     if lever == "volume":
@@ -111,7 +115,13 @@ def seek(result: SimulationResult, lever: str, confidence: float, stage: int | N
     current = float(np.median(drawn))
     if value > 1.0:
         return SeekResult(
-            lever, stage, confidence, None, current, False, "not reachable even at 100% conversion; other levers must move too"
+            lever,
+            stage,
+            confidence,
+            None,
+            current,
+            False,
+            "not reachable even at 100% conversion; other levers must move too",
         )
     return SeekResult(lever, stage, confidence, value, current, True, "")
 

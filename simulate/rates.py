@@ -54,8 +54,12 @@ class Rate:
             if self.low is None or self.high is None:
                 raise ScenarioError(field, f"{label}: a range needs both low and high")
             # A 90% interval needs room on both sides, so the ends are strictly inside (0, 1).
-            check_range(f"{field}.low", self.low, 0.0, 1.0, label=f"{label} (low)", low_inclusive=False, high_inclusive=False)
-            check_range(f"{field}.high", self.high, 0.0, 1.0, label=f"{label} (high)", low_inclusive=False, high_inclusive=False)
+            check_range(
+                f"{field}.low", self.low, 0.0, 1.0, label=f"{label} (low)", low_inclusive=False, high_inclusive=False
+            )
+            check_range(
+                f"{field}.high", self.high, 0.0, 1.0, label=f"{label} (high)", low_inclusive=False, high_inclusive=False
+            )
             if self.low >= self.high:
                 raise ScenarioError(
                     field, f"{label}: low must be below high (got low {self.low:g}, high {self.high:g})"

@@ -280,7 +280,9 @@ def _validate_stages(stages: tuple[Stage, ...]) -> None:
         seen.add(name.lower())
         if k == 0:
             if stage.conversion is not None:
-                raise ScenarioError("stages[0].conversion", "the first stage is the funnel's entry; it has no conversion rate")
+                raise ScenarioError(
+                    "stages[0].conversion", "the first stage is the funnel's entry; it has no conversion rate"
+                )
             continue
         if not isinstance(stage.conversion, Rate):
             raise ScenarioError(f"stages[{k}].conversion", f"stage '{name}' needs a conversion rate")

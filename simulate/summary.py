@@ -139,5 +139,13 @@ def stage_table(result: SimulationResult) -> pd.DataFrame:
     names = result.scenario.stage_names
     conv = ["" if k == 0 else result.scenario.stages[k].conversion.describe() for k in range(len(names))]
     return pd.DataFrame(
-        {"stage": names, "order": np.arange(len(names)), "mean": sv.mean(axis=0), "p10": q[0], "p50": q[1], "p90": q[2], "conversion": conv}
+        {
+            "stage": names,
+            "order": np.arange(len(names)),
+            "mean": sv.mean(axis=0),
+            "p10": q[0],
+            "p50": q[1],
+            "p90": q[2],
+            "conversion": conv,
+        }
     )

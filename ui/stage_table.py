@@ -74,7 +74,9 @@ def from_table(frame: pd.DataFrame) -> tuple[Stage, ...]:
         given = "" if _blank(row["Given as"]) else str(row["Given as"])
         kind = GIVEN_AS.get(given, "point" if not _blank(row["Rate %"]) else None)
         if kind is None:
-            raise ScenarioError(f"{where}.conversion", f"stage '{label_name}': choose how the rate is given (rate, range or history)")
+            raise ScenarioError(
+                f"{where}.conversion", f"stage '{label_name}': choose how the rate is given (rate, range or history)"
+            )
         label = f"Conversion into '{label_name}'"
         if kind == "point":
             rate = Rate.point(_number(row["Rate %"], where, f"{label} (Rate %)") / 100)

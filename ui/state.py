@@ -30,7 +30,9 @@ def current() -> Scenario:
             try:
                 scenario = codec.decode(text)
             except ScenarioError as exc:
-                st.session_state[ERROR_KEY] = f"The link's scenario could not be opened ({exc.field}: {exc.message}); showing the example instead."
+                st.session_state[ERROR_KEY] = (
+                    f"The link's scenario could not be opened ({exc.field}: {exc.message}); showing the example instead."
+                )
         st.session_state[SCENARIO_KEY] = scenario
     return st.session_state[SCENARIO_KEY]
 

@@ -28,7 +28,12 @@ def test_changing_volume_changes_the_headline(app):
     at.number_input(key="funnel.level").set_value(80_000).run()
     no_exceptions(at)
     assert metric(at, "P50 revenue") != before
-    assert codec.decode(at.query_params["s"][0] if isinstance(at.query_params["s"], list) else at.query_params["s"]).volume.level == 80_000
+    assert (
+        codec.decode(
+            at.query_params["s"][0] if isinstance(at.query_params["s"], list) else at.query_params["s"]
+        ).volume.level
+        == 80_000
+    )
 
 
 def test_bad_input_keeps_the_last_good_result_and_says_what_to_fix(app):
@@ -39,7 +44,9 @@ def test_bad_input_keeps_the_last_good_result_and_says_what_to_fix(app):
     assert any("Monthly volume must be between 0" in e.value for e in at.error)
     assert metric(at, "P50 revenue") == before
     at.number_input(key="funnel.cycle_p90").set_value(10).run()
-    assert any("P90 sales cycle must be longer than the median" in e.value or "Monthly volume" in e.value for e in at.error)
+    assert any(
+        "P90 sales cycle must be longer than the median" in e.value or "Monthly volume" in e.value for e in at.error
+    )
 
 
 def test_a_link_reopens_its_scenario(app):

@@ -54,8 +54,21 @@ def app_url():
     env = {**os.environ, "FUNNELCAST_DATA_DIR": data_dir, "PYTHONUNBUFFERED": "1"}
     log = open(Path(data_dir) / "streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -108,5 +121,7 @@ def page(browser, app_url):
 def wait_for_app(page, timeout: float = 30_000) -> None:
     """Wait until the script run has finished and nothing is still loading."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=timeout)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=timeout
+    )
     assert page.locator('[data-testid="stException"]').count() == 0, "a traceback reached the user"

@@ -86,7 +86,9 @@ def test_json_round_trip_keeps_every_field():
         name="Hire 5 more",
         start_month="2027-04",
         horizon_months=18,
-        volume=LeadVolume(level=12_345.5, growth=-0.01, seasonality=tuple(np.linspace(0.5, 1.5, 12)), overdispersion=0.2),
+        volume=LeadVolume(
+            level=12_345.5, growth=-0.01, seasonality=tuple(np.linspace(0.5, 1.5, 12)), overdispersion=0.2
+        ),
         cycle=CycleLength(30, 95),
         deal_size=DealSize(5_000, 5_000),
         target=Target("won_deals", 120, "month", 7),

@@ -79,13 +79,13 @@ def value_chart(frontier: pd.DataFrame, *, best: float, height: int = 240) -> al
         height=height)
 
 
-def channel_chart(channels: pd.DataFrame, *, height: int = 220) -> alt.Chart:
+def channel_chart(channels: pd.DataFrame, *, height: int | None = None) -> alt.Chart:
     """Average and next-customer (marginal) CAC per channel, against LTV."""
     long = channels.melt(id_vars=["channel", "ltv"], value_vars=["average_cac", "marginal_cac"],
                          var_name="kind", value_name="cac")
     long["kind"] = long["kind"].map({"average_cac": "Average CAC", "marginal_cac": "Next customer's CAC"})
     bars = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("channel:N", title=None),
+        y=alt.Y("channel:N", title=None, axis=alt.Axis(labelLimit=160)),
         yOffset="kind:N",
         x=alt.X("cac:Q", title="Cost to win a customer (fully loaded)", axis=alt.Axis(format="$~s")),
         color=alt.Color("kind:N", scale=alt.Scale(range=[NEUTRAL, MAIN]), legend=alt.Legend(title=None, orient="top")),
@@ -98,4 +98,4 @@ def channel_chart(channels: pd.DataFrame, *, height: int = 220) -> alt.Chart:
     return alt.layer(bars, rule, text).properties(
         title=alt.TitleParams("Channels: where a customer costs more than they are worth",
                               subtitle="Bars right of the red LTV line lose money"),
-        height=height)
+        height=height or max(140, 64 * len(channels)))

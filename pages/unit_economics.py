@@ -58,6 +58,24 @@ def channels_from_table(table: pd.DataFrame) -> tuple[Channel, ...]:
     return tuple(channels)
 
 
+def display_metrics(table: pd.DataFrame) -> pd.DataFrame:
+    """Each measure in its own unit, as text: $9.7k, 2.9x, 12.3 months."""
+
+    def fmt(value, unit: str) -> str:
+        if value is None or pd.isna(value):
+            return ""
+        if unit == "$":
+            return money(value)
+        return f"{value:.1f} months" if unit == "months" else f"{value:.2f}x"
+
+    return pd.DataFrame({
+        "Measure": table["label"],
+        **{name: [fmt(v, u) for v, u in zip(table[col], table["unit"])] for name, col in
+           (("P10", "p10"), ("P50", "p50"), ("P90", "p90"), ("Bar", "bar"))},
+        "Chance of meeting the bar": ["" if pd.isna(p) else f"{p:.0%}" for p in table["p_meets_bar"]],
+    })
+
+
 scenario = state.current()
 plan = scenario.economics or EconomicsPlan()
 st.title("Unit economics")
@@ -258,9 +276,8 @@ with results:
                        "marginal_cac": st.column_config.NumberColumn("Next customer's CAC", format="$%.0f"),
                        "value_maximising_spend": st.column_config.NumberColumn("Best spend", format="$%.0f")},
     )
-    table = view.metrics[["label", "p10", "p50", "p90", "bar", "p_meets_bar"]]
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"label": "Measure", "p_meets_bar": st.column_config.NumberColumn("Chance of meeting the bar", format="percent")})
+    table = view.metrics[["label", "unit", "p10", "p50", "p90", "bar", "p_meets_bar"]]
+    st.dataframe(display_metrics(table), hide_index=True, width="stretch")
     st.download_button("Download these figures (CSV)", data=lambda: table.to_csv(index=False), file_name="unit_economics.csv",
                        mime="text/csv", on_click="ignore", key=P + "download")
     with st.expander("How these are calculated"):

@@ -61,8 +61,10 @@ def main() -> None:
     for model in ("BG/NBD", "Pareto/NBD"):
         fit = fits[model][0]
         forecast = fit.expected_purchases(39, summary.x, summary.t_x, summary.T).sum()
-        print(f"holdout weeks 40-78, {model}: forecast {forecast:,.1f} vs actual {holdout:,} "
-              f"({100 * (forecast - holdout) / holdout:+.1f}%)")
+        print(
+            f"holdout weeks 40-78, {model}: forecast {forecast:,.1f} vs actual {holdout:,} "
+            f"({100 * (forecast - holdout) / holdout:+.1f}%)"
+        )
     customer = fits["BG/NBD"][0].expected_purchases(39, 2, 30.43, 38.86)
     print(f"BG/NBD E[purchases in 39 weeks | x=2, t_x=30.43, T=38.86] = {float(customer):.4f} (published 1.226)")
 

@@ -19,12 +19,18 @@ from simulate.wording import count, money
 from ui import state
 
 P = "economics."  # widget key prefix
-METHODS = {"subscription": "Subscription (retention model)", "repeat": "Repeat purchase (BG/NBD + Gamma-Gamma)",
-           "simple": "Simple formula (constant churn)"}
+METHODS = {
+    "subscription": "Subscription (retention model)",
+    "repeat": "Repeat purchase (BG/NBD + Gamma-Gamma)",
+    "simple": "Simple formula (constant churn)",
+}
 CHANNEL_COLUMNS = ["Channel", "Monthly spend", "Max leads / month", "First cost per lead", "Uncertainty %"]
-DEFAULT_RETENTION = pd.DataFrame({"Month": range(13), "Active": [1000, 952, 909, 870, 834, 802, 771, 744, 718, 694, 671, 650, 631]})
-DEFAULT_HISTORY = pd.DataFrame({"Spend": [10_000, 20_000, 30_000, 40_000, 50_000, 60_000],
-                                "Leads": [160, 300, 410, 500, 580, 640]})
+DEFAULT_RETENTION = pd.DataFrame(
+    {"Month": range(13), "Active": [1000, 952, 909, 870, 834, 802, 771, 744, 718, 694, 671, 650, 631]}
+)
+DEFAULT_HISTORY = pd.DataFrame(
+    {"Spend": [10_000, 20_000, 30_000, 40_000, 50_000, 60_000], "Leads": [160, 300, 410, 500, 580, 640]}
+)
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner="Simulating...")
@@ -44,8 +50,10 @@ def fit_transaction_log(digest: str, calibration_end: str, _data: bytes) -> dict
 
 
 def channels_table(plan: EconomicsPlan) -> pd.DataFrame:
-    return pd.DataFrame([[c.name, c.monthly_spend, c.max_leads, c.initial_cost_per_lead, c.uncertainty * 100]
-                         for c in plan.channels], columns=CHANNEL_COLUMNS)
+    return pd.DataFrame(
+        [[c.name, c.monthly_spend, c.max_leads, c.initial_cost_per_lead, c.uncertainty * 100] for c in plan.channels],
+        columns=CHANNEL_COLUMNS,
+    )
 
 
 def channels_from_table(table: pd.DataFrame) -> tuple[Channel, ...]:
@@ -68,27 +76,45 @@ def display_metrics(table: pd.DataFrame) -> pd.DataFrame:
             return money(value)
         return f"{value:.1f} months" if unit == "months" else f"{value:.2f}x"
 
-    return pd.DataFrame({
-        "Measure": table["label"],
-        **{name: [fmt(v, u) for v, u in zip(table[col], table["unit"])] for name, col in
-           (("P10", "p10"), ("P50", "p50"), ("P90", "p90"), ("Bar", "bar"))},
-        "Chance of meeting the bar": ["" if pd.isna(p) else f"{p:.0%}" for p in table["p_meets_bar"]],
-    })
+    return pd.DataFrame(
+        {
+            "Measure": table["label"],
+            **{
+                name: [fmt(v, u) for v, u in zip(table[col], table["unit"], strict=False)]
+                for name, col in (("P10", "p10"), ("P50", "p50"), ("P90", "p90"), ("Bar", "bar"))
+            },
+            "Chance of meeting the bar": ["" if pd.isna(p) else f"{p:.0%}" for p in table["p_meets_bar"]],
+        }
+    )
 
 
 scenario = state.current()
 plan = scenario.economics or EconomicsPlan()
 st.title("Unit economics")
-st.caption("Is growth worth what it costs? What a new customer costs to win (CAC) against what they are worth over "
-           "their lifetime (LTV), with the uncertainty of both, and the marketing spend that creates the most value.")
+st.caption(
+    "Is growth worth what it costs? What a new customer costs to win (CAC) against what they are worth over "
+    "their lifetime (LTV), with the uncertainty of both, and the marketing spend that creates the most value."
+)
 
 for key, value in {
-    "organic": plan.organic_leads, "lead_stage": plan.lead_stage, "headcount": plan.sales_headcount_cost,
-    "commission_pct": plan.commission_rate * 100, "commission_cost": plan.commission_cost, "method": plan.ltv_method,
-    "arpa_low": plan.arpa_low, "arpa_high": plan.arpa_high, "margin_pct": plan.gross_margin * 100,
-    "discount_pct": plan.annual_discount_rate * 100, "churn_pct": plan.monthly_churn * 100, "alpha": plan.sbg_alpha,
-    "beta": plan.sbg_beta, "horizon_years": plan.ltv_horizon_years, "target": plan.target_customers,
-    "confidence_pct": round(plan.target_confidence * 100), "bar_ratio": plan.ltv_cac_bar, "bar_payback": plan.payback_bar_months,
+    "organic": plan.organic_leads,
+    "lead_stage": plan.lead_stage,
+    "headcount": plan.sales_headcount_cost,
+    "commission_pct": plan.commission_rate * 100,
+    "commission_cost": plan.commission_cost,
+    "method": plan.ltv_method,
+    "arpa_low": plan.arpa_low,
+    "arpa_high": plan.arpa_high,
+    "margin_pct": plan.gross_margin * 100,
+    "discount_pct": plan.annual_discount_rate * 100,
+    "churn_pct": plan.monthly_churn * 100,
+    "alpha": plan.sbg_alpha,
+    "beta": plan.sbg_beta,
+    "horizon_years": plan.ltv_horizon_years,
+    "target": plan.target_customers,
+    "confidence_pct": round(plan.target_confidence * 100),
+    "bar_ratio": plan.ltv_cac_bar,
+    "bar_payback": plan.payback_bar_months,
     **{f"repeat_{k}": v for k, v in plan.repeat.__dict__.items()},
 }.items():
     state.init_widget(P + key, value)
@@ -103,8 +129,10 @@ def use_retention_fit(table: pd.DataFrame) -> None:
         st.session_state[P + "fit_message"] = f"Retention table: {exc}"
         return
     st.session_state[P + "alpha"], st.session_state[P + "beta"] = round(fit.params.alpha, 4), round(fit.params.beta, 4)
-    st.session_state[P + "fit_message"] = (f"Fitted: alpha {fit.params.alpha:.3f}, beta {fit.params.beta:.3f}; "
-                                           f"average churn in month 1 {fit.params.mean_churn:.1%}")
+    st.session_state[P + "fit_message"] = (
+        f"Fitted: alpha {fit.params.alpha:.3f}, beta {fit.params.beta:.3f}; "
+        f"average churn in month 1 {fit.params.mean_churn:.1%}"
+    )
 
 
 def use_curve_fit(history: pd.DataFrame, channel: str, table: pd.DataFrame) -> None:
@@ -131,11 +159,19 @@ inputs, results = st.columns([1.2, 2], gap="large")
 with inputs:
     st.subheader("Acquisition")
     edited = st.data_editor(
-        st.session_state[P + "channels_base"], key=P + "channels", num_rows="dynamic", hide_index=True, width="stretch",
+        st.session_state[P + "channels_base"],
+        key=P + "channels",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
         column_config={
             "Monthly spend": st.column_config.NumberColumn(format="$%d", help="Paid spend per month"),
-            "Max leads / month": st.column_config.NumberColumn(help="The most leads the channel can give, however much you spend"),
-            "First cost per lead": st.column_config.NumberColumn(format="$%.2f", help="Cost of a lead at very low spend; it rises as the channel saturates"),
+            "Max leads / month": st.column_config.NumberColumn(
+                help="The most leads the channel can give, however much you spend"
+            ),
+            "First cost per lead": st.column_config.NumberColumn(
+                format="$%.2f", help="Cost of a lead at very low spend; it rises as the channel saturates"
+            ),
             "Uncertainty %": st.column_config.NumberColumn(help="90% range of a month's leads: x/÷ (1 + this)"),
         },
     )
@@ -149,20 +185,42 @@ with inputs:
     if st.session_state[P + "lead_stage"] not in stages:
         st.session_state[P + "lead_stage"] = stages[min(1, len(stages) - 1)]
     col1, col2 = st.columns(2)
-    col1.number_input("Organic leads / month", key=P + "organic", min_value=0.0, step=50.0, help="Leads that cost no media spend")
-    col2.selectbox("Leads enter the funnel at", stages, key=P + "lead_stage",
-                   help="Leads become customers at the funnel's conversion rates from this stage on (Funnel page)")
-    col1.number_input("Sales headcount cost / month ($)", key=P + "headcount", min_value=0.0, step=10_000.0, format="%.0f")
-    col2.number_input("Commission (% of first-year revenue)", key=P + "commission_pct", min_value=0.0, max_value=100.0, step=1.0)
-    st.number_input("Commission cost / month from the capacity plan ($, optional)", key=P + "commission_cost", min_value=0.0,
-                    value=None, step=5_000.0, format="%.0f", help="When given, replaces the commission rate")
+    col1.number_input(
+        "Organic leads / month", key=P + "organic", min_value=0.0, step=50.0, help="Leads that cost no media spend"
+    )
+    col2.selectbox(
+        "Leads enter the funnel at",
+        stages,
+        key=P + "lead_stage",
+        help="Leads become customers at the funnel's conversion rates from this stage on (Funnel page)",
+    )
+    col1.number_input(
+        "Sales headcount cost / month ($)", key=P + "headcount", min_value=0.0, step=10_000.0, format="%.0f"
+    )
+    col2.number_input(
+        "Commission (% of first-year revenue)", key=P + "commission_pct", min_value=0.0, max_value=100.0, step=1.0
+    )
+    st.number_input(
+        "Commission cost / month from the capacity plan ($, optional)",
+        key=P + "commission_cost",
+        min_value=0.0,
+        value=None,
+        step=5_000.0,
+        format="%.0f",
+        help="When given, replaces the commission rate",
+    )
 
     st.subheader("Customer value")
     method = st.radio("Kind of business", list(METHODS), format_func=METHODS.get, key=P + "method")
     col1, col2 = st.columns(2)
     if method != "repeat":
-        col1.number_input("ARPA low ($ / month)", key=P + "arpa_low", min_value=1.0, step=50.0,
-                          help="Revenue per account per month: 90% sure it is between low and high")
+        col1.number_input(
+            "ARPA low ($ / month)",
+            key=P + "arpa_low",
+            min_value=1.0,
+            step=50.0,
+            help="Revenue per account per month: 90% sure it is between low and high",
+        )
         col2.number_input("ARPA high ($ / month)", key=P + "arpa_high", min_value=1.0, step=50.0)
     col1.number_input("Gross margin %", key=P + "margin_pct", min_value=1.0, max_value=100.0, step=1.0)
     col2.number_input("Discount rate % / year", key=P + "discount_pct", min_value=0.1, max_value=100.0, step=1.0)
@@ -178,14 +236,18 @@ with inputs:
     else:
         col1.number_input("LTV horizon (years)", key=P + "horizon_years", min_value=0.25, max_value=30.0, step=1.0)
         with st.expander("Repeat-purchase model (time in weeks, spend per transaction)"):
-            st.caption("Defaults: the published CDNOW estimates. Upload a transaction log (customer, date, amount) to fit yours.")
+            st.caption(
+                "Defaults: the published CDNOW estimates. Upload a transaction log (customer, date, amount) to fit yours."
+            )
             upload = st.file_uploader("Transaction log (CSV)", type=["csv", "txt"], key=P + "upload")
             cal_end = st.text_input("Calibration end (YYYY-MM-DD)", value="1997-09-30", key=P + "cal_end")
             if upload is not None:
                 data = upload.getvalue()
                 try:
                     fitted = fit_transaction_log(hashlib.sha256(data).hexdigest(), cal_end, data)
-                    st.button("Use these estimates", key=P + "use_repeat", on_click=use_repeat_fit, args=(fitted["params"],))
+                    st.button(
+                        "Use these estimates", key=P + "use_repeat", on_click=use_repeat_fit, args=(fitted["params"],)
+                    )
                     st.json({k: round(v, 4) for k, v in fitted["params"].items()}, expanded=False)
                     for line in fitted["report"]:
                         st.caption(line)
@@ -208,14 +270,25 @@ with inputs:
 def plan_from_inputs() -> EconomicsPlan:
     ss = st.session_state
     return EconomicsPlan(
-        channels=channels_from_table(edited), organic_leads=ss[P + "organic"], lead_stage=ss[P + "lead_stage"],
-        sales_headcount_cost=ss[P + "headcount"], commission_rate=ss[P + "commission_pct"] / 100,
-        commission_cost=ss[P + "commission_cost"], ltv_method=ss[P + "method"], arpa_low=ss[P + "arpa_low"],
-        arpa_high=ss[P + "arpa_high"], gross_margin=ss[P + "margin_pct"] / 100, monthly_churn=ss[P + "churn_pct"] / 100,
-        sbg_alpha=ss[P + "alpha"], sbg_beta=ss[P + "beta"], annual_discount_rate=ss[P + "discount_pct"] / 100,
+        channels=channels_from_table(edited),
+        organic_leads=ss[P + "organic"],
+        lead_stage=ss[P + "lead_stage"],
+        sales_headcount_cost=ss[P + "headcount"],
+        commission_rate=ss[P + "commission_pct"] / 100,
+        commission_cost=ss[P + "commission_cost"],
+        ltv_method=ss[P + "method"],
+        arpa_low=ss[P + "arpa_low"],
+        arpa_high=ss[P + "arpa_high"],
+        gross_margin=ss[P + "margin_pct"] / 100,
+        monthly_churn=ss[P + "churn_pct"] / 100,
+        sbg_alpha=ss[P + "alpha"],
+        sbg_beta=ss[P + "beta"],
+        annual_discount_rate=ss[P + "discount_pct"] / 100,
         repeat=RepeatPurchaseModel(**{name: ss[P + f"repeat_{name}"] for name in RepeatPurchaseModel().__dict__}),
-        ltv_horizon_years=ss[P + "horizon_years"], target_customers=ss[P + "target"],
-        target_confidence=ss[P + "confidence_pct"] / 100, ltv_cac_bar=ss[P + "bar_ratio"],
+        ltv_horizon_years=ss[P + "horizon_years"],
+        target_customers=ss[P + "target"],
+        target_confidence=ss[P + "confidence_pct"] / 100,
+        ltv_cac_bar=ss[P + "bar_ratio"],
         payback_bar_months=ss[P + "bar_payback"],
     )
 
@@ -231,8 +304,10 @@ except ScenarioError as exc:
 
 with results:
     if input_error is not None:
-        st.error(f"**Fix this input:** {input_error.message}. The results below are from the last valid inputs.",
-                 icon=":material/error:")
+        st.error(
+            f"**Fix this input:** {input_error.message}. The results below are from the last valid inputs.",
+            icon=":material/error:",
+        )
     try:
         view = economics_view(scenario.to_json())
     except ScenarioError as exc:
@@ -242,44 +317,97 @@ with results:
     headline = st.container(key="economics-headline")
     headline.markdown(f"### {view.verdicts[0]}")
     m = headline.columns(5)
-    m[0].metric("LTV:CAC", f"{ratio['p50']:.1f}x", help=f"P50 of the trials; P10-P90 {ratio['p10']:.1f}x - {ratio['p90']:.1f}x")
-    m[1].metric("Payback", f"{payback['p50']:.0f} mo", help=f"CAC payback in months, P50; P10-P90 {payback['p10']:.1f} - {payback['p90']:.1f}")
+    m[0].metric(
+        "LTV:CAC", f"{ratio['p50']:.1f}x", help=f"P50 of the trials; P10-P90 {ratio['p10']:.1f}x - {ratio['p90']:.1f}x"
+    )
+    m[1].metric(
+        "Payback",
+        f"{payback['p50']:.0f} mo",
+        help=f"CAC payback in months, P50; P10-P90 {payback['p10']:.1f} - {payback['p90']:.1f}",
+    )
     cac, ltv = view.metric("cac_blended"), view.metric("ltv")
-    m[2].metric("CAC", money(cac["p50"]), help=f"Blended, fully loaded CAC, P50; P10-P90 {money(cac['p10'])} - {money(cac['p90'])}")
+    m[2].metric(
+        "CAC",
+        money(cac["p50"]),
+        help=f"Blended, fully loaded CAC, P50; P10-P90 {money(cac['p10'])} - {money(cac['p90'])}",
+    )
     m[3].metric("LTV", money(ltv["p50"]), help="Lifetime gross profit per new customer, discounted (P50)")
-    m[4].metric("Customers / mo", count(view.customers["p50"]),
-                help=f"New customers per month, P50; P10-P90 {count(view.customers['p10'])} - {count(view.customers['p90'])}")
+    m[4].metric(
+        "Customers / mo",
+        count(view.customers["p50"]),
+        help=f"New customers per month, P50; P10-P90 {count(view.customers['p10'])} - {count(view.customers['p90'])}",
+    )
     for warning in view.warnings:
         st.warning(warning, icon=":material/warning:")
     for line in view.verdicts[1:]:
         st.markdown(f"- {line}")
 
     left, right = st.columns(2)
-    left.altair_chart(charts.bar_histogram(view.ltv_cac_hist, bar=view.plan.ltv_cac_bar, bar_label=f"{view.plan.ltv_cac_bar:g}:1",
-                                           x_title="LTV:CAC", title="LTV:CAC across simulated months"), width="stretch")
-    right.altair_chart(charts.bar_histogram(view.payback_hist, bar=view.plan.payback_bar_months,
-                                            bar_label=f"{view.plan.payback_bar_months:g} months", x_title="CAC payback (months)",
-                                            title="CAC payback across simulated months", good_side="left"), width="stretch")
-    st.altair_chart(charts.frontier_chart(view.frontier, current=view.plan.paid_spend, best=view.best.budget,
-                                          bar=view.plan.ltv_cac_bar), width="stretch")
+    left.altair_chart(
+        charts.bar_histogram(
+            view.ltv_cac_hist,
+            bar=view.plan.ltv_cac_bar,
+            bar_label=f"{view.plan.ltv_cac_bar:g}:1",
+            x_title="LTV:CAC",
+            title="LTV:CAC across simulated months",
+        ),
+        width="stretch",
+    )
+    right.altair_chart(
+        charts.bar_histogram(
+            view.payback_hist,
+            bar=view.plan.payback_bar_months,
+            bar_label=f"{view.plan.payback_bar_months:g} months",
+            x_title="CAC payback (months)",
+            title="CAC payback across simulated months",
+            good_side="left",
+        ),
+        width="stretch",
+    )
+    st.altair_chart(
+        charts.frontier_chart(
+            view.frontier, current=view.plan.paid_spend, best=view.best.budget, bar=view.plan.ltv_cac_bar
+        ),
+        width="stretch",
+    )
     st.altair_chart(charts.value_chart(view.frontier, best=view.best.budget), width="stretch")
     st.altair_chart(charts.channel_chart(view.channels), width="stretch")
     st.dataframe(
-        view.channels[["channel", "spend", "leads", "customers", "cost_per_lead", "average_cac", "marginal_cac",
-                       "value_maximising_spend", "verdict"]],
-        hide_index=True, width="stretch",
-        column_config={"spend": st.column_config.NumberColumn("Spend", format="$%.0f"),
-                       "leads": st.column_config.NumberColumn("Leads", format="%.0f"),
-                       "customers": st.column_config.NumberColumn("Customers", format="%.1f"),
-                       "cost_per_lead": st.column_config.NumberColumn("Cost per lead", format="$%.0f"),
-                       "average_cac": st.column_config.NumberColumn("Average CAC", format="$%.0f"),
-                       "marginal_cac": st.column_config.NumberColumn("Next customer's CAC", format="$%.0f"),
-                       "value_maximising_spend": st.column_config.NumberColumn("Best spend", format="$%.0f")},
+        view.channels[
+            [
+                "channel",
+                "spend",
+                "leads",
+                "customers",
+                "cost_per_lead",
+                "average_cac",
+                "marginal_cac",
+                "value_maximising_spend",
+                "verdict",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "spend": st.column_config.NumberColumn("Spend", format="$%.0f"),
+            "leads": st.column_config.NumberColumn("Leads", format="%.0f"),
+            "customers": st.column_config.NumberColumn("Customers", format="%.1f"),
+            "cost_per_lead": st.column_config.NumberColumn("Cost per lead", format="$%.0f"),
+            "average_cac": st.column_config.NumberColumn("Average CAC", format="$%.0f"),
+            "marginal_cac": st.column_config.NumberColumn("Next customer's CAC", format="$%.0f"),
+            "value_maximising_spend": st.column_config.NumberColumn("Best spend", format="$%.0f"),
+        },
     )
     table = view.metrics[["label", "unit", "p10", "p50", "p90", "bar", "p_meets_bar"]]
     st.dataframe(display_metrics(table), hide_index=True, width="stretch")
-    st.download_button("Download these figures (CSV)", data=lambda: table.to_csv(index=False), file_name="unit_economics.csv",
-                       mime="text/csv", on_click="ignore", key=P + "download")
+    st.download_button(
+        "Download these figures (CSV)",
+        data=lambda: table.to_csv(index=False),
+        file_name="unit_economics.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=P + "download",
+    )
     with st.expander("How these are calculated"):
         st.markdown(
             f"""

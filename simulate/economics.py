@@ -31,14 +31,22 @@ class Channel:
     initial_cost_per_lead: float
     uncertainty: float = 0.2
 
-    def validated(self, path: str) -> "Channel":
+    def validated(self, path: str) -> Channel:
         if not isinstance(self.name, str) or not self.name.strip():
             raise ScenarioError(f"{path}.name", "every channel needs a name")
         label = f"Channel '{self.name}'"
         check_range(f"{path}.monthly_spend", self.monthly_spend, 0, 1e10, label=f"{label} monthly spend")
-        check_range(f"{path}.max_leads", self.max_leads, 0, 1e8, label=f"{label} maximum leads per month", low_inclusive=False)
-        check_range(f"{path}.initial_cost_per_lead", self.initial_cost_per_lead, 0, 1e7,
-                    label=f"{label} initial cost per lead", low_inclusive=False)
+        check_range(
+            f"{path}.max_leads", self.max_leads, 0, 1e8, label=f"{label} maximum leads per month", low_inclusive=False
+        )
+        check_range(
+            f"{path}.initial_cost_per_lead",
+            self.initial_cost_per_lead,
+            0,
+            1e7,
+            label=f"{label} initial cost per lead",
+            low_inclusive=False,
+        )
         check_range(f"{path}.uncertainty", self.uncertainty, 0, 2, label=f"{label} response uncertainty")
         return self
 
@@ -67,10 +75,16 @@ class RepeatPurchaseModel:
     q: float = 3.74
     gamma: float = 15.44
 
-    def validated(self, path: str) -> "RepeatPurchaseModel":
+    def validated(self, path: str) -> RepeatPurchaseModel:
         for f in dataclasses.fields(self):
-            check_range(f"{path}.{f.name}", getattr(self, f.name), 0, 1e6, label=f"Repeat-purchase parameter {f.name}",
-                        low_inclusive=False)
+            check_range(
+                f"{path}.{f.name}",
+                getattr(self, f.name),
+                0,
+                1e6,
+                label=f"Repeat-purchase parameter {f.name}",
+                low_inclusive=False,
+            )
         if self.q <= 1:
             raise ScenarioError(f"{path}.q", f"Gamma-Gamma q must be above 1 for a finite mean spend (got {self.q:g})")
         return self
@@ -108,7 +122,10 @@ class EconomicsPlan:
         names = set()
         for k, channel in enumerate(self.channels):
             if not isinstance(channel, Channel):
-                raise ScenarioError(f"economics.channels[{k}]", "must be a channel (name, monthly_spend, max_leads, initial_cost_per_lead)")
+                raise ScenarioError(
+                    f"economics.channels[{k}]",
+                    "must be a channel (name, monthly_spend, max_leads, initial_cost_per_lead)",
+                )
             channel.validated(f"economics.channels[{k}]")
             if channel.name in names:
                 raise ScenarioError(f"economics.channels[{k}].name", f"channel name '{channel.name}' is used twice")
@@ -118,44 +135,73 @@ class EconomicsPlan:
         check_range("economics.organic_leads", self.organic_leads, 0, 1e8, label="Organic leads per month")
         if not isinstance(self.lead_stage, str) or not self.lead_stage.strip():
             raise ScenarioError("economics.lead_stage", "name the funnel stage that marketing leads enter")
-        check_range("economics.sales_headcount_cost", self.sales_headcount_cost, 0, 1e10, label="Sales headcount cost per month")
+        check_range(
+            "economics.sales_headcount_cost", self.sales_headcount_cost, 0, 1e10, label="Sales headcount cost per month"
+        )
         check_range("economics.commission_rate", self.commission_rate, 0, 1, label="Commission rate")
         if self.commission_cost is not None:
             check_range("economics.commission_cost", self.commission_cost, 0, 1e10, label="Commission cost per month")
         if self.ltv_method not in LTV_METHODS:
-            raise ScenarioError("economics.ltv_method", f"LTV method must be one of {', '.join(LTV_METHODS)} (got {self.ltv_method!r})")
+            raise ScenarioError(
+                "economics.ltv_method", f"LTV method must be one of {', '.join(LTV_METHODS)} (got {self.ltv_method!r})"
+            )
         check_range("economics.arpa_low", self.arpa_low, 0, 1e9, label="ARPA (low)", low_inclusive=False)
         check_range("economics.arpa_high", self.arpa_high, 0, 1e9, label="ARPA (high)", low_inclusive=False)
         if self.arpa_high < self.arpa_low:
-            raise ScenarioError("economics.arpa_high", f"ARPA high must be at least ARPA low (got {self.arpa_high:g} < {self.arpa_low:g})")
+            raise ScenarioError(
+                "economics.arpa_high",
+                f"ARPA high must be at least ARPA low (got {self.arpa_high:g} < {self.arpa_low:g})",
+            )
         check_range("economics.gross_margin", self.gross_margin, 0, 1, label="Gross margin", low_inclusive=False)
         check_range("economics.monthly_churn", self.monthly_churn, 0, 1, label="Monthly churn", low_inclusive=False)
         check_range("economics.sbg_alpha", self.sbg_alpha, 0, 1e7, label="Retention model alpha", low_inclusive=False)
         check_range("economics.sbg_beta", self.sbg_beta, 0, 1e7, label="Retention model beta", low_inclusive=False)
-        check_range("economics.annual_discount_rate", self.annual_discount_rate, 0, 1, label="Annual discount rate",
-                    low_inclusive=False)
+        check_range(
+            "economics.annual_discount_rate",
+            self.annual_discount_rate,
+            0,
+            1,
+            label="Annual discount rate",
+            low_inclusive=False,
+        )
         if not isinstance(self.repeat, RepeatPurchaseModel):
             raise ScenarioError("economics.repeat", "must be a repeat-purchase model (r, alpha, a, b, p, q, gamma)")
         self.repeat.validated("economics.repeat")
         if self.repeat_first_purchase is not None:
-            check_range("economics.repeat_first_purchase", self.repeat_first_purchase, 0, 1e9, label="First purchase value")
+            check_range(
+                "economics.repeat_first_purchase", self.repeat_first_purchase, 0, 1e9, label="First purchase value"
+            )
         check_range("economics.ltv_horizon_years", self.ltv_horizon_years, 0.25, 30, label="LTV horizon (years)")
-        check_range("economics.target_customers", self.target_customers, 0, 1e7, label="Target new customers per month",
-                    low_inclusive=False)
+        check_range(
+            "economics.target_customers",
+            self.target_customers,
+            0,
+            1e7,
+            label="Target new customers per month",
+            low_inclusive=False,
+        )
         check_range("economics.target_confidence", self.target_confidence, 0.5, 0.99, label="Target confidence")
         check_range("economics.ltv_cac_bar", self.ltv_cac_bar, 0, 100, label="LTV:CAC bar", low_inclusive=False)
-        check_range("economics.payback_bar_months", self.payback_bar_months, 0, 240, label="Payback bar (months)",
-                    low_inclusive=False)
+        check_range(
+            "economics.payback_bar_months",
+            self.payback_bar_months,
+            0,
+            240,
+            label="Payback bar (months)",
+            low_inclusive=False,
+        )
 
     @property
     def paid_spend(self) -> float:
         return float(sum(c.monthly_spend for c in self.channels))
 
-    def replace(self, **changes: Any) -> "EconomicsPlan":
+    def replace(self, **changes: Any) -> EconomicsPlan:
         return dataclasses.replace(self, **changes)
 
-    def with_channel_spend(self, spends: dict[str, float]) -> "EconomicsPlan":
-        channels = tuple(dataclasses.replace(c, monthly_spend=float(spends.get(c.name, c.monthly_spend))) for c in self.channels)
+    def with_channel_spend(self, spends: dict[str, float]) -> EconomicsPlan:
+        channels = tuple(
+            dataclasses.replace(c, monthly_spend=float(spends.get(c.name, c.monthly_spend))) for c in self.channels
+        )
         return self.replace(channels=channels)
 
     def to_dict(self) -> dict:
@@ -164,7 +210,7 @@ class EconomicsPlan:
         return data
 
     @classmethod
-    def from_dict(cls, data: object) -> "EconomicsPlan":
+    def from_dict(cls, data: object) -> EconomicsPlan:
         if not isinstance(data, dict):
             raise ScenarioError("economics", f"must be an object (got {type(data).__name__})")
         allowed = {f.name for f in dataclasses.fields(cls)}
@@ -176,7 +222,9 @@ class EconomicsPlan:
             if "channels" in kwargs:
                 if not isinstance(kwargs["channels"], list):
                     raise ScenarioError("economics.channels", "must be a list of channels")
-                kwargs["channels"] = tuple(_channel_from_dict(c, f"economics.channels[{k}]") for k, c in enumerate(kwargs["channels"]))
+                kwargs["channels"] = tuple(
+                    _channel_from_dict(c, f"economics.channels[{k}]") for k, c in enumerate(kwargs["channels"])
+                )
             if "repeat" in kwargs:
                 if not isinstance(kwargs["repeat"], dict):
                     raise ScenarioError("economics.repeat", "must be an object")
@@ -188,7 +236,9 @@ class EconomicsPlan:
 
 def _channel_from_dict(data: object, path: str) -> Channel:
     if not isinstance(data, dict):
-        raise ScenarioError(path, "each channel must be an object with name, monthly_spend, max_leads, initial_cost_per_lead")
+        raise ScenarioError(
+            path, "each channel must be an object with name, monthly_spend, max_leads, initial_cost_per_lead"
+        )
     try:
         return Channel(**data)
     except TypeError as exc:

@@ -35,7 +35,9 @@ def fit_response_curve(spend, leads) -> ResponseFit:
     if spend.shape != leads.shape or spend.ndim != 1:
         raise ScenarioError("history", "spend and leads need one value each per month")
     if len(spend) < 4:
-        raise ScenarioError("history", f"at least 4 months of spend and leads are needed to fit a curve (got {len(spend)})")
+        raise ScenarioError(
+            "history", f"at least 4 months of spend and leads are needed to fit a curve (got {len(spend)})"
+        )
     if not (np.all(np.isfinite(spend)) and np.all(np.isfinite(leads))) or np.any(spend < 0) or np.any(leads < 0):
         raise ScenarioError("history", "spend and leads must be numbers >= 0")
     if np.all(spend == 0) or leads.sum() == 0:
@@ -59,6 +61,8 @@ def fit_response_curve(spend, leads) -> ResponseFit:
     if identified:
         note = f"fitted on {len(spend)} months: at most {max_leads:,.0f} leads a month, first leads at {cpl:,.2f} each"
     else:
-        note = (f"spend never came close to saturating this channel in {len(spend)} months, so the ceiling is not "
-                "known: the curve is close to a straight line; set the maximum leads by judgement")
+        note = (
+            f"spend never came close to saturating this channel in {len(spend)} months, so the ceiling is not "
+            "known: the curve is close to a straight line; set the maximum leads by judgement"
+        )
     return ResponseFit(max_leads, cpl, len(spend), bool(identified), note)

@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from forecast.clv.bgnbd import BGNBDFit, BGNBDParams
-from forecast.clv.sbg import SBGParams, discounted_expected_lifetime, survival
+from forecast.clv.sbg import SBGParams, discounted_expected_lifetime
 from forecast.clv.value import discount_per_step, new_customer_clv
 from simulate.economics import Channel, EconomicsPlan
 from simulate.engine import draw_rates, sample_uniforms
@@ -85,8 +85,9 @@ def customer_value(plan: EconomicsPlan, arpa: np.ndarray) -> CustomerValue:
         fit = BGNBDFit(BGNBDParams(rp.r, rp.alpha, rp.a, rp.b), float("nan"), 0)
         mean_spend = rp.p * rp.gamma / (rp.q - 1.0)
         first = mean_spend if plan.repeat_first_purchase is None else plan.repeat_first_purchase
-        ltv = new_customer_clv(fit, mean_spend, plan.ltv_horizon_years * 52.0, plan.annual_discount_rate, m,
-                               first_purchase_value=first)
+        ltv = new_customer_clv(
+            fit, mean_spend, plan.ltv_horizon_years * 52.0, plan.annual_discount_rate, m, first_purchase_value=first
+        )
         year_revenue = first + mean_spend * float(fit.expected_purchases(52.0))
         ones = np.ones_like(arpa)
         return CustomerValue(ltv * ones, m * year_revenue / 12.0 * ones, year_revenue * ones)
@@ -183,8 +184,9 @@ def _metrics(plan, marketing, customers, paid_customers, value: CustomerValue) -
     return sales_cost, metrics
 
 
-def run_economics(scenario: Scenario, plan: EconomicsPlan | None = None, trials: int = 4_000,
-                  seed: int | None = None) -> EconomicsResult:
+def run_economics(
+    scenario: Scenario, plan: EconomicsPlan | None = None, trials: int = 4_000, seed: int | None = None
+) -> EconomicsResult:
     """Simulate one month of the plan at its current spend. Same inputs and seed -> identical arrays."""
     plan = plan or scenario.economics or EconomicsPlan()
     seed = int(scenario.seed if seed is None else seed)
@@ -198,12 +200,15 @@ def run_economics(scenario: Scenario, plan: EconomicsPlan | None = None, trials:
     count_u = np.random.default_rng(count_seq).random((trials, 2))
     arpa = _arpa_draws(plan, np.random.default_rng(arpa_seq).random(trials))
     spends = np.array([c.monthly_spend for c in plan.channels], dtype=float)
-    leads_paid = factors * np.array([channel_leads(c, s) for c, s in zip(plan.channels, spends)], dtype=float)
+    leads_paid = factors * np.array(
+        [channel_leads(c, s) for c, s in zip(plan.channels, spends, strict=False)], dtype=float
+    )
     customers, paid = _counts(p_customer, leads_paid.sum(axis=1), plan.organic_leads, count_u)
     value = customer_value(plan, arpa)
     sales_cost, metrics = _metrics(plan, plan.paid_spend, customers, paid, value)
-    return EconomicsResult(plan, trials, seed, p_customer, factors, leads_paid, customers, paid, sales_cost, value,
-                           metrics, count_u)
+    return EconomicsResult(
+        plan, trials, seed, p_customer, factors, leads_paid, customers, paid, sales_cost, value, metrics, count_u
+    )
 
 
 # --- trade-offs: the same trials at other spend levels (common random numbers keep curves smooth) -------------
@@ -234,8 +239,11 @@ def _expected_value(result: EconomicsResult, spends) -> np.ndarray:
     plan = result.plan
     spends = np.asarray(spends, dtype=float)
     mean_customers = result.p_customer * (_paid_leads(result, spends) + plan.organic_leads)
-    variable_sales = (plan.commission_rate * result.value.first_year_revenue * mean_customers
-                      if plan.commission_cost is None else plan.commission_cost)
+    variable_sales = (
+        plan.commission_rate * result.value.first_year_revenue * mean_customers
+        if plan.commission_cost is None
+        else plan.commission_cost
+    )
     marketing = spends.sum(axis=-1)[..., None]
     return mean_customers * result.value.ltv - marketing - plan.sales_headcount_cost - variable_sales
 
@@ -272,7 +280,7 @@ def spend_frontier(result: EconomicsResult, budgets=None, points: int = 41) -> p
     rows = {"budget": budgets}
     for name in ("customers", "ltv_cac", "cac_blended", "payback_months", "value"):
         q = _quantiles(state[name], axis=-1)
-        for label, values in zip(("p10", "p50", "p90"), q):
+        for label, values in zip(("p10", "p50", "p90"), q, strict=False):
             rows[f"{name}_{label}"] = values
     rows["value_mean"] = state["value"].mean(axis=-1)
     rows["p_ltv_cac_above_bar"] = np.mean(state["ltv_cac"] >= plan.ltv_cac_bar, axis=-1)
@@ -302,9 +310,15 @@ def _answer(result: EconomicsResult, budget: float, reachable: bool = True, note
     state = _at_spend(result, budget * mix)
     c10, c50, c90 = _quantiles(state["customers"])
     return SpendAnswer(
-        float(budget), {c.name: float(budget * w) for c, w in zip(result.plan.channels, mix)},
-        float(c10), float(c50), float(c90), float(_quantiles(state["ltv_cac"])[1]), float(state["value"].mean()),
-        reachable, note,
+        float(budget),
+        {c.name: float(budget * w) for c, w in zip(result.plan.channels, mix, strict=False)},
+        float(c10),
+        float(c50),
+        float(c90),
+        float(_quantiles(state["ltv_cac"])[1]),
+        float(state["value"].mean()),
+        reachable,
+        note,
     )
 
 
@@ -317,12 +331,18 @@ def value_maximising_spend(result: EconomicsResult) -> SpendAnswer:
         return _answer(result, 0.0, note="no paid channels")
     mix = _mix(result.plan)
     top = max_useful_budget(result.plan)
-    best = optimize.minimize_scalar(lambda b: -float(_expected_value(result, b * mix).mean()),
-                                    bounds=(0.0, top), method="bounded", options={"xatol": max(1.0, top * 1e-6)})
+    best = optimize.minimize_scalar(
+        lambda b: -float(_expected_value(result, b * mix).mean()),
+        bounds=(0.0, top),
+        method="bounded",
+        options={"xatol": max(1.0, top * 1e-6)},
+    )
     return _answer(result, float(best.x))
 
 
-def spend_for_target(result: EconomicsResult, target: float | None = None, confidence: float | None = None) -> SpendAnswer:
+def spend_for_target(
+    result: EconomicsResult, target: float | None = None, confidence: float | None = None
+) -> SpendAnswer:
     """Smallest paid budget (current mix) with P(new customers in the month >= target) >= confidence."""
     plan = result.plan
     target = plan.target_customers if target is None else target
@@ -333,13 +353,21 @@ def spend_for_target(result: EconomicsResult, target: float | None = None, confi
         return float(np.mean(_customers_at(result, budget * mix) >= target))
 
     if chance(0.0) >= confidence:
-        return _answer(result, 0.0, note=f"organic leads alone reach {target:g} customers with {confidence:.0%} confidence")
+        return _answer(
+            result, 0.0, note=f"organic leads alone reach {target:g} customers with {confidence:.0%} confidence"
+        )
     top = max_useful_budget(plan)
     if not plan.channels or chance(top) < confidence:
         ceiling = _quantiles(_customers_at(result, top * mix), q=(1 - confidence,))[0] if plan.channels else 0
-        return _answer(result, top, reachable=False, note=(
-            f"not reachable with these channels: even at saturation they give {ceiling:,.0f} customers a month "
-            f"with {confidence:.0%} confidence; add a channel or improve conversion"))
+        return _answer(
+            result,
+            top,
+            reachable=False,
+            note=(
+                f"not reachable with these channels: even at saturation they give {ceiling:,.0f} customers a month "
+                f"with {confidence:.0%} confidence; add a channel or improve conversion"
+            ),
+        )
     lo, hi = 0.0, top
     for _ in range(60):
         mid = 0.5 * (lo + hi)
@@ -356,8 +384,9 @@ def channel_comparison(result: EconomicsResult) -> pd.DataFrame:
     mean_customers = float(result.customers.mean())
     sales_per_customer = float(result.sales_cost.mean()) / mean_customers if mean_customers > 0 else np.inf
     ltv = float(np.median(result.value.ltv))
-    commission = (plan.commission_rate * float(result.value.first_year_revenue.mean())
-                  if plan.commission_cost is None else 0.0)
+    commission = (
+        plan.commission_rate * float(result.value.first_year_revenue.mean()) if plan.commission_cost is None else 0.0
+    )
     net_value = float(np.mean(result.p_customer * (result.value.ltv - commission)))
     rows = []
     for k, c in enumerate(plan.channels):
@@ -374,13 +403,21 @@ def channel_comparison(result: EconomicsResult) -> pd.DataFrame:
             verdict = "costs more than the customers are worth on average"
         else:
             verdict = "worth more than it costs"
-        rows.append({
-            "channel": c.name, "spend": c.monthly_spend, "leads": leads, "customers": customers,
-            "cost_per_lead": c.monthly_spend / leads if leads > 0 else np.nan,
-            "average_cac": avg_cac, "marginal_cac": marginal_cac, "ltv": ltv,
-            "clv_below_cac": bool(avg_cac > ltv or marginal_cac > ltv),
-            "value_maximising_spend": float(best), "verdict": verdict,
-        })
+        rows.append(
+            {
+                "channel": c.name,
+                "spend": c.monthly_spend,
+                "leads": leads,
+                "customers": customers,
+                "cost_per_lead": c.monthly_spend / leads if leads > 0 else np.nan,
+                "average_cac": avg_cac,
+                "marginal_cac": marginal_cac,
+                "ltv": ltv,
+                "clv_below_cac": bool(avg_cac > ltv or marginal_cac > ltv),
+                "value_maximising_spend": float(best),
+                "verdict": verdict,
+            }
+        )
     return pd.DataFrame(rows)
 
 

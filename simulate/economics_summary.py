@@ -79,13 +79,25 @@ def metrics_table(result: EconomicsResult) -> pd.DataFrame:
         meets = None
         if bar is not None:
             meets = float(np.mean(values >= bar)) if direction == "higher" else float(np.mean(values <= bar))
-        rows.append({"metric": name, "label": label, "unit": unit, "direction": direction,
-                     "p10": float(p10), "p50": float(p50), "p90": float(p90), "bar": bar, "p_meets_bar": meets})
+        rows.append(
+            {
+                "metric": name,
+                "label": label,
+                "unit": unit,
+                "direction": direction,
+                "p10": float(p10),
+                "p50": float(p50),
+                "p90": float(p90),
+                "bar": bar,
+                "p_meets_bar": meets,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def verdicts(result: EconomicsResult, table: pd.DataFrame, best: SpendAnswer, target: SpendAnswer,
-             channels: pd.DataFrame) -> tuple[str, ...]:
+def verdicts(
+    result: EconomicsResult, table: pd.DataFrame, best: SpendAnswer, target: SpendAnswer, channels: pd.DataFrame
+) -> tuple[str, ...]:
     plan = result.plan
     row = table.set_index("metric")
     ratio, payback = row.loc["ltv_cac"], row.loc["payback_months"]
@@ -113,7 +125,9 @@ def verdicts(result: EconomicsResult, table: pd.DataFrame, best: SpendAnswer, ta
             f"(now {money(current)}) would leave more profit, because the last dollars buy customers worth less than they cost."
         )
     else:
-        out.append(f"Paid spend of {money(current)} a month is close to the value-maximising level ({money(best.budget)}).")
+        out.append(
+            f"Paid spend of {money(current)} a month is close to the value-maximising level ({money(best.budget)})."
+        )
     confidence = f"{plan.target_confidence:.0%}"
     if target.reachable:
         out.append(

@@ -31,7 +31,10 @@ def maximise_loglik(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             result = optimize.minimize(
-                negative, initial, method="L-BFGS-B", bounds=[(-bound, bound)] * len(start),
+                negative,
+                initial,
+                method="L-BFGS-B",
+                bounds=[(-bound, bound)] * len(start),
                 options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8},
             )
         if np.isfinite(result.fun) and result.fun < 1e299 and (best is None or result.fun < best.fun):

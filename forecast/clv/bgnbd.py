@@ -36,7 +36,7 @@ class BGNBDParams:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "BGNBDParams":
+    def from_dict(cls, data: dict) -> BGNBDParams:
         return cls(**{k: float(data[k]) for k in ("r", "alpha", "a", "b")})
 
 
@@ -93,7 +93,9 @@ def _removable(params: BGNBDParams, t, x, t_x, T) -> np.ndarray:
     value = _expected_repeat(r, alpha, a, b, t, x, t_x, T)
     if abs(a + b - 1.0) < _STEP:
         b_lo, b_hi = max(1.0 - a - 2 * _STEP, b / 2), 1.0 - a + 2 * _STEP
-        side = 0.5 * (_expected_repeat(r, alpha, a, b_lo, t, x, t_x, T) + _expected_repeat(r, alpha, a, b_hi, t, x, t_x, T))
+        side = 0.5 * (
+            _expected_repeat(r, alpha, a, b_lo, t, x, t_x, T) + _expected_repeat(r, alpha, a, b_hi, t, x, t_x, T)
+        )
         value = np.where(np.asarray(x) == 0, side, value)
     return value
 

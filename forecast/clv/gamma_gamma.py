@@ -34,7 +34,7 @@ class GammaGammaParams:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "GammaGammaParams":
+    def from_dict(cls, data: dict) -> GammaGammaParams:
         return cls(**{k: float(data[k]) for k in ("p", "q", "gamma")})
 
     @property
@@ -50,8 +50,12 @@ def loglik_terms(params: GammaGammaParams, x, zbar) -> np.ndarray:
     zbar = np.asarray(zbar, dtype=float)
     px = p * x
     return (
-        gammaln(px + q) - gammaln(px) - gammaln(q)
-        + q * np.log(g) + (px - 1.0) * np.log(zbar) + px * np.log(x)
+        gammaln(px + q)
+        - gammaln(px)
+        - gammaln(q)
+        + q * np.log(g)
+        + (px - 1.0) * np.log(zbar)
+        + px * np.log(x)
         - (px + q) * np.log(g + x * zbar)
     )
 

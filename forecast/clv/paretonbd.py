@@ -37,7 +37,7 @@ class ParetoNBDParams:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ParetoNBDParams":
+    def from_dict(cls, data: dict) -> ParetoNBDParams:
         return cls(**{k: float(data[k]) for k in ("r", "alpha", "s", "beta")})
 
 

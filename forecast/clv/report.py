@@ -57,7 +57,11 @@ def clv_report(
     try:
         started = time.perf_counter()
         pareto = fit_paretonbd(summary)
-        report["paretonbd"] = {**pareto.params.to_dict(), "loglik": pareto.loglik, "seconds": time.perf_counter() - started}
+        report["paretonbd"] = {
+            **pareto.params.to_dict(),
+            "loglik": pareto.loglik,
+            "seconds": time.perf_counter() - started,
+        }
     except ClvInputError as exc:
         pareto = None
         report["paretonbd"] = {"error": str(exc)}
@@ -82,13 +86,24 @@ def clv_report(
             "seconds": time.perf_counter() - started,
         }
         clv = repeat_purchase_clv(
-            bgnbd, spend.conditional_expected_spend(summary.x, summary.zbar), horizon_weeks,
-            summary.x, summary.t_x, summary.T, annual_discount, margin,
+            bgnbd,
+            spend.conditional_expected_spend(summary.x, summary.zbar),
+            horizon_weeks,
+            summary.x,
+            summary.t_x,
+            summary.T,
+            annual_discount,
+            margin,
         )
         p10, p50, p90 = np.percentile(clv, [10, 50, 90])
         report["clv"] = {
-            "horizon_weeks": horizon_weeks, "annual_discount": annual_discount, "margin": margin,
-            "mean": float(clv.mean()), "p10": float(p10), "p50": float(p50), "p90": float(p90),
+            "horizon_weeks": horizon_weeks,
+            "annual_discount": annual_discount,
+            "margin": margin,
+            "mean": float(clv.mean()),
+            "p10": float(p10),
+            "p50": float(p50),
+            "p90": float(p90),
             "total": float(clv.sum()),
         }
     return report
@@ -111,7 +126,9 @@ def format_report(report: dict) -> str:
         g = report["gamma_gamma"]
         lines.append(f"gamma_gamma: p={g['p']:.4f} q={g['q']:.4f} gamma={g['gamma']:.4f} loglik={g['loglik']:.2f}")
     f = report["forecast"]
-    lines.append(f"expected repeat purchases in the next {f['horizon_weeks']:g} weeks: {f['bgnbd_repeat_purchases']:,.1f} (BG/NBD)")
+    lines.append(
+        f"expected repeat purchases in the next {f['horizon_weeks']:g} weeks: {f['bgnbd_repeat_purchases']:,.1f} (BG/NBD)"
+    )
     if "clv" in report:
         c = report["clv"]
         lines.append(

@@ -33,7 +33,7 @@ class SBGParams:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "SBGParams":
+    def from_dict(cls, data: dict) -> SBGParams:
         return cls(alpha=float(data["alpha"]), beta=float(data["beta"]))
 
     @property
@@ -76,8 +76,9 @@ def _discounted_survival_series(params: SBGParams, d: float, start: int) -> floa
     parameters where scipy's 2F1 gives NaN, e.g. alpha, beta ~ 1e6)."""
     n_terms = int(np.ceil(17 * np.log(10) / np.log1p(d))) + 1
     t = np.arange(start, start + n_terms, dtype=float)
-    log_terms = (betaln(params.alpha, params.beta + t) - betaln(params.alpha, params.beta + start)
-                 - (t - start) * np.log1p(d))
+    log_terms = (
+        betaln(params.alpha, params.beta + t) - betaln(params.alpha, params.beta + start) - (t - start) * np.log1p(d)
+    )
     return float(np.exp(log_terms).sum())
 
 
@@ -92,7 +93,7 @@ def discounted_expected_residual_lifetime(params: SBGParams, discount_rate: floa
     value = float((b + n) / (a + b + n) / (1.0 + d) * hyp2f1(1.0, b + n + 1.0, a + b + n + 1.0, 1.0 / (1.0 + d)))
     if np.isfinite(value):
         return value
-    return (_discounted_survival_series(params, d, start=int(renewals)) - 1.0)
+    return _discounted_survival_series(params, d, start=int(renewals)) - 1.0
 
 
 def _as_cohort_table(active) -> np.ndarray:

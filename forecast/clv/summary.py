@@ -39,8 +39,18 @@ class CustomerSummary:
         _check(np.all(x >= 0) and np.all(x == np.round(x)), "x", "a whole number >= 0", x[(x < 0) | (x != np.round(x))])
         _check(np.all(T > 0), "T", "> 0 (customer age at the end of calibration)", T[T <= 0])
         _check(np.all(t_x >= 0), "t_x", ">= 0", t_x[t_x < 0])
-        _check(np.all(t_x <= T + 1e-9), "t_x", "<= T (the last purchase cannot be after the calibration end)", t_x[t_x > T + 1e-9])
-        _check(np.all((x > 0) | (t_x == 0)), "t_x", "0 for customers with no repeat purchase (x = 0)", t_x[(x == 0) & (t_x != 0)])
+        _check(
+            np.all(t_x <= T + 1e-9),
+            "t_x",
+            "<= T (the last purchase cannot be after the calibration end)",
+            t_x[t_x > T + 1e-9],
+        )
+        _check(
+            np.all((x > 0) | (t_x == 0)),
+            "t_x",
+            "0 for customers with no repeat purchase (x = 0)",
+            t_x[(x == 0) & (t_x != 0)],
+        )
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "t_x", t_x)
         object.__setattr__(self, "T", T)
@@ -69,7 +79,7 @@ class CustomerSummary:
         return self.weight if self.weight is not None else np.ones_like(self.x)
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame) -> "CustomerSummary":
+    def from_frame(cls, frame: pd.DataFrame) -> CustomerSummary:
         """Build from a frame with columns x, t_x, T and optionally zbar (other columns are ignored)."""
         missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
         if missing:
@@ -80,19 +90,20 @@ class CustomerSummary:
         return cls(frame["x"].to_numpy(), frame["t_x"].to_numpy(), frame["T"].to_numpy(), zbar)
 
     @classmethod
-    def from_csv(cls, path: str) -> "CustomerSummary":
+    def from_csv(cls, path: str) -> CustomerSummary:
         try:
             frame = pd.read_csv(path)
         except (OSError, ValueError) as exc:
             raise ClvInputError(f"cannot read summary file {path!r}: {exc}") from exc
         return cls.from_frame(frame)
 
-    def compressed(self) -> "CustomerSummary":
+    def compressed(self) -> CustomerSummary:
         """Identical (x, t_x, T) histories collapsed into one row with a weight; the likelihood is unchanged."""
         frame = pd.DataFrame({"x": self.x, "t_x": self.t_x, "T": self.T, "w": self.weights})
         grouped = frame.groupby(["x", "t_x", "T"], sort=False, as_index=False)["w"].sum()
-        return CustomerSummary(grouped["x"].to_numpy(), grouped["t_x"].to_numpy(), grouped["T"].to_numpy(),
-                               weight=grouped["w"].to_numpy())
+        return CustomerSummary(
+            grouped["x"].to_numpy(), grouped["t_x"].to_numpy(), grouped["T"].to_numpy(), weight=grouped["w"].to_numpy()
+        )
 
     def to_frame(self) -> pd.DataFrame:
         data = {"x": self.x, "t_x": self.t_x, "T": self.T}

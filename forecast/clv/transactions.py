@@ -100,7 +100,9 @@ def _select_columns(raw: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     for ours, aliases in COLUMN_ALIASES.items():
         if ours in columns:
             if columns[ours] not in raw.columns:
-                raise ClvInputError(f"column {columns[ours]!r} (for {ours}) is not in the file; it has: {', '.join(map(str, raw.columns))}")
+                raise ClvInputError(
+                    f"column {columns[ours]!r} (for {ours}) is not in the file; it has: {', '.join(map(str, raw.columns))}"
+                )
             chosen[ours] = columns[ours]
             continue
         match = next((lower[a] for a in aliases if a in lower), None)
@@ -180,8 +182,11 @@ def summarise_transactions(
         notes.append(f"{int(zero.sum()):,} rows have amount 0 and count as purchases")
 
     excluded = pd.DataFrame(
-        {"row": raw.index[reasons != ""] + 1, **{c: raw.loc[reasons != "", c] for c in raw.columns},
-         "reason": reasons[reasons != ""]}
+        {
+            "row": raw.index[reasons != ""] + 1,
+            **{c: raw.loc[reasons != "", c] for c in raw.columns},
+            "reason": reasons[reasons != ""],
+        }
     ).reset_index(drop=True)
     valid = pd.DataFrame({"customer": raw["customer"], "date": dates, "amount": amounts})[reasons == ""]
     if valid.empty:

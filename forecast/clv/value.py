@@ -78,7 +78,9 @@ def new_customer_clv(
 ) -> float:
     """CLV of a customer at acquisition: the first purchase plus discounted expected repeat purchases (x = T = 0)."""
     first = mean_spend if first_purchase_value is None else first_purchase_value
-    repeat = repeat_purchase_clv(purchase_model, mean_spend, horizon, 0.0, 0.0, 0.0, annual_discount, margin, steps_per_year)
+    repeat = repeat_purchase_clv(
+        purchase_model, mean_spend, horizon, 0.0, 0.0, 0.0, annual_discount, margin, steps_per_year
+    )
     return float(margin * first + repeat[0])
 
 

@@ -55,4 +55,6 @@ def test_impossible_arpa_shows_a_message_not_a_traceback(page, app_url):
     box.press("Enter")
     page.wait_for_selector('[data-testid="stAlertContentError"]')
     wait_for_app(page)
-    assert "ARPA high must be at least ARPA low" in page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+    assert (
+        "ARPA high must be at least ARPA low" in page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+    )

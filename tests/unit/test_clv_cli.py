@@ -37,9 +37,11 @@ def test_transactions_text_output(capsys):
 
 @pytest.mark.parametrize(
     "argv, message",
-    [(["clv", "--transactions", "x.csv"], "--calibration-end"),
-     (["clv", "--summary", "/no/such/file.csv"], "cannot read summary file"),
-     (["clv", "--summary", str(DATA / "README.md")], "")],
+    [
+        (["clv", "--transactions", "x.csv"], "--calibration-end"),
+        (["clv", "--summary", "/no/such/file.csv"], "cannot read summary file"),
+        (["clv", "--summary", str(DATA / "README.md")], ""),
+    ],
 )
 def test_bad_input_exits_2_with_one_line(argv, message, capsys):
     assert _run(argv) == 2

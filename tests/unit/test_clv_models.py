@@ -118,22 +118,25 @@ def test_bgnbd_expectation_is_continuous_through_a_equal_one():
 
 def _pareto_likelihood_by_quadrature(p: ParetoNBDParams, x: float, t_x: float, T: float) -> float:
     """L = Gamma(r+x) alpha^r beta^s / Gamma(r) [ (alpha+T)^-(r+x) (beta+T)^-s
-           + s * integral_{t_x}^{T} (alpha+u)^-(r+x) (beta+u)^-(s+1) du ]   (death in (t_x, T])."""
+    + s * integral_{t_x}^{T} (alpha+u)^-(r+x) (beta+u)^-(s+1) du ]   (death in (t_x, T])."""
     from scipy.special import gammaln
 
     front = np.exp(gammaln(p.r + x) - gammaln(p.r) + p.r * np.log(p.alpha) + p.s * np.log(p.beta))
     alive = (p.alpha + T) ** -(p.r + x) * (p.beta + T) ** -p.s
-    died, _ = integrate.quad(lambda u: (p.alpha + u) ** -(p.r + x) * (p.beta + u) ** -(p.s + 1), t_x, T,
-                             epsabs=0, epsrel=1e-12)
+    died, _ = integrate.quad(
+        lambda u: (p.alpha + u) ** -(p.r + x) * (p.beta + u) ** -(p.s + 1), t_x, T, epsabs=0, epsrel=1e-12
+    )
     return float(front * (alive + p.s * died))
 
 
 @pytest.mark.parametrize(
     "params",
-    [ParetoNBDParams(0.553, 10.578, 0.606, 11.669),  # alpha < beta
-     ParetoNBDParams(0.553, 11.669, 0.606, 10.578),  # alpha > beta
-     ParetoNBDParams(0.5, 10.0, 1.0, 10.0),           # alpha = beta, s = 1
-     ParetoNBDParams(0.5, 1e-3, 0.5, 1e3)],           # extreme ratio
+    [
+        ParetoNBDParams(0.553, 10.578, 0.606, 11.669),  # alpha < beta
+        ParetoNBDParams(0.553, 11.669, 0.606, 10.578),  # alpha > beta
+        ParetoNBDParams(0.5, 10.0, 1.0, 10.0),  # alpha = beta, s = 1
+        ParetoNBDParams(0.5, 1e-3, 0.5, 1e3),
+    ],  # extreme ratio
 )
 @pytest.mark.parametrize("x, t_x", [(0, 0.0), (1, 5.0), (7, 30.0), (40, 38.5)])
 def test_pareto_nbd_likelihood_matches_direct_numerical_integration(params, x, t_x):
@@ -164,10 +167,12 @@ def test_a_single_customer_is_a_clear_error():
 
 @pytest.mark.parametrize(
     "x, t_x, T, message",
-    [([1.5], [2.0], [39.0], "'x' must be a whole number"),
-     ([1], [40.0], [39.0], "'t_x' must be <= T"),
-     ([0], [3.0], [39.0], "'t_x' must be 0 for customers with no repeat"),
-     ([1], [2.0], [0.0], "'T' must be > 0")],
+    [
+        ([1.5], [2.0], [39.0], "'x' must be a whole number"),
+        ([1], [40.0], [39.0], "'t_x' must be <= T"),
+        ([0], [3.0], [39.0], "'t_x' must be 0 for customers with no repeat"),
+        ([1], [2.0], [0.0], "'T' must be > 0"),
+    ],
 )
 def test_summary_rejects_impossible_histories_naming_the_field(x, t_x, T, message):
     with pytest.raises(ClvInputError, match=message):

@@ -81,10 +81,12 @@ def test_pooled_cohort_table_with_unequal_lengths_fits():
 
 @pytest.mark.parametrize(
     "table, message",
-    [([1000], "at least one later period"),
-     ([1000, 900, 950], "never increase"),
-     ([0, 0, 0], "must be > 0"),
-     ([1000, 1000, 1000], "no customer cancelled")],
+    [
+        ([1000], "at least one later period"),
+        ([1000, 900, 950], "never increase"),
+        ([0, 0, 0], "must be > 0"),
+        ([1000, 1000, 1000], "no customer cancelled"),
+    ],
 )
 def test_bad_retention_tables_are_rejected_with_a_reason(table, message):
     with pytest.raises(ClvInputError, match=message):

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.clv.errors import ClvInputError
 from forecast.clv.bgnbd import fit_bgnbd
+from forecast.clv.errors import ClvInputError
 from forecast.clv.transactions import read_cdnow, read_transactions_csv, summarise_transactions
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "cdnow"
@@ -80,7 +80,7 @@ def test_duplicates_are_kept_by_default_and_dropped_on_request_but_never_silentl
 def test_unparseable_dates_and_amounts_and_missing_ids_are_excluded_with_their_row():
     rows = BASE + [("a", "next tuesday", "3"), ("b", "2024-04-01", "abc"), ("", "2024-04-02", "4")]
     report = summarise_transactions(_log(rows), "2024-06-30").report
-    reasons = dict(zip(report.excluded["row"], report.excluded["reason"]))
+    reasons = dict(zip(report.excluded["row"], report.excluded["reason"], strict=False))
     assert reasons == {5: "date not understood", 6: "amount is not a number", 7: "missing customer id"}
 
 

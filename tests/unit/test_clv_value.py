@@ -54,7 +54,9 @@ def test_new_customer_clv_counts_the_first_purchase_once():
 
 def test_subscription_clv_is_arpa_times_margin_times_discounted_lifetime():
     params = SBGParams(0.704, 1.182)
-    assert subscription_clv(params, 100.0, 0.8, 0.01) == pytest.approx(80.0 * discounted_expected_lifetime(params, 0.01))
+    assert subscription_clv(params, 100.0, 0.8, 0.01) == pytest.approx(
+        80.0 * discounted_expected_lifetime(params, 0.01)
+    )
 
 
 def test_simple_ltv_by_hand():

@@ -27,12 +27,22 @@ from simulate.scenario import Scenario, Stage
 
 # A funnel with no uncertainty in conversion: 10% of leads become customers.
 CERTAIN_FUNNEL = Scenario(stages=(Stage("Leads"), Stage("Customers", Rate.point(0.10))))
-ONE_CHANNEL = (Channel("Search", monthly_spend=50_000.0, max_leads=1_000.0, initial_cost_per_lead=50.0, uncertainty=0.0),)
+ONE_CHANNEL = (
+    Channel("Search", monthly_spend=50_000.0, max_leads=1_000.0, initial_cost_per_lead=50.0, uncertainty=0.0),
+)
 
 
 def _plan(**changes) -> EconomicsPlan:
-    base = dict(channels=ONE_CHANNEL, organic_leads=0.0, sales_headcount_cost=100_000.0, commission_cost=20_000.0,
-                arpa_low=1_000.0, arpa_high=1_000.0, gross_margin=0.8, ltv_method="subscription")
+    base = dict(
+        channels=ONE_CHANNEL,
+        organic_leads=0.0,
+        sales_headcount_cost=100_000.0,
+        commission_cost=20_000.0,
+        arpa_low=1_000.0,
+        arpa_high=1_000.0,
+        gross_margin=0.8,
+        ltv_method="subscription",
+    )
     return EconomicsPlan(**{**base, **changes})
 
 
@@ -116,8 +126,9 @@ def test_spend_for_target_matches_the_poisson_calculation():
     target, confidence = 50, 0.8
     mean_needed = next(m / 10 for m in range(1, 2000) if stats.poisson.sf(target - 1, m / 10) >= confidence)
     spend_needed = -50_000.0 * math.log(1 - mean_needed / 0.10 / 1_000.0)
-    result = run_economics(CERTAIN_FUNNEL, _plan(target_customers=target, target_confidence=confidence),
-                           trials=20_000, seed=5)
+    result = run_economics(
+        CERTAIN_FUNNEL, _plan(target_customers=target, target_confidence=confidence), trials=20_000, seed=5
+    )
     answer = spend_for_target(result)
     assert answer.reachable and answer.budget == pytest.approx(spend_needed, rel=0.03)
 
@@ -131,7 +142,7 @@ def test_unreachable_target_says_so():
 def test_frontier_customers_rise_and_cac_worsens_with_spend():
     frontier = spend_frontier(run_economics(Scenario(), EconomicsPlan(), trials=2_000, seed=1))
     assert np.all(np.diff(frontier["customers_p50"]) >= 0)
-    tail = frontier["cac_blended_p50"].to_numpy()[len(frontier) // 2:]
+    tail = frontier["cac_blended_p50"].to_numpy()[len(frontier) // 2 :]
     assert tail[-1] > tail[0]
 
 
@@ -156,11 +167,13 @@ def test_plan_round_trips_through_json_in_the_scenario():
 
 @pytest.mark.parametrize(
     "changes, field",
-    [({"gross_margin": 1.5}, "economics.gross_margin"),
-     ({"arpa_low": 2_000.0, "arpa_high": 1_000.0}, "economics.arpa_high"),
-     ({"ltv_method": "magic"}, "economics.ltv_method"),
-     ({"channels": (Channel("A", -1.0, 10.0, 5.0),)}, "economics.channels[0].monthly_spend"),
-     ({"channels": (Channel("A", 1.0, 10.0, 5.0), Channel("A", 1.0, 10.0, 5.0))}, "economics.channels[1].name")],
+    [
+        ({"gross_margin": 1.5}, "economics.gross_margin"),
+        ({"arpa_low": 2_000.0, "arpa_high": 1_000.0}, "economics.arpa_high"),
+        ({"ltv_method": "magic"}, "economics.ltv_method"),
+        ({"channels": (Channel("A", -1.0, 10.0, 5.0),)}, "economics.channels[0].monthly_spend"),
+        ({"channels": (Channel("A", 1.0, 10.0, 5.0), Channel("A", 1.0, 10.0, 5.0))}, "economics.channels[1].name"),
+    ],
 )
 def test_invalid_plans_name_the_field(changes, field):
     with pytest.raises(ScenarioError) as error:

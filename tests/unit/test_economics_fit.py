@@ -29,7 +29,9 @@ def test_flat_history_far_below_saturation_says_the_ceiling_is_unknown():
     assert fit.channel("x", 10_000).initial_cost_per_lead == pytest.approx(50.0, rel=0.05)
 
 
-@pytest.mark.parametrize("spend, leads", [([1, 2, 3], [1, 2, 3]), ([1, 2, 3, -4], [1, 2, 3, 4]), ([0, 0, 0, 0], [1, 2, 3, 4])])
+@pytest.mark.parametrize(
+    "spend, leads", [([1, 2, 3], [1, 2, 3]), ([1, 2, 3, -4], [1, 2, 3, 4]), ([0, 0, 0, 0], [1, 2, 3, 4])]
+)
 def test_unusable_history_is_rejected(spend, leads):
     with pytest.raises(ScenarioError):
         fit_response_curve(spend, leads)

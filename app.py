@@ -16,6 +16,7 @@ st.set_page_config(page_title="Funnelcast - sales & marketing planning", page_ic
 PAGES = [
     ("pages/funnel.py", "Funnel what-if", ":material/filter_alt:"),
     ("pages/unit_economics.py", "Unit economics", ":material/payments:"),
+    ("pages/scorecard.py", "Performance standards", ":material/scoreboard:"),
 ]
 
 

@@ -12,7 +12,7 @@ from forecast.clv import ClvInputError, fit_bgnbd, fit_gamma_gamma, fit_sbg
 from forecast.clv.transactions import read_cdnow, read_transactions_csv, summarise_transactions
 from simulate.economics import Channel, EconomicsPlan, RepeatPurchaseModel
 from simulate.economics_fit import fit_response_curve
-from simulate.economics_summary import build_economics_view
+from simulate.economics_summary import build_economics_view, team_commission_rate
 from simulate.errors import ScenarioError
 from simulate.scenario import Scenario
 from simulate.wording import count, money
@@ -36,6 +36,15 @@ DEFAULT_HISTORY = pd.DataFrame(
 @st.cache_data(max_entries=32, ttl=3600, show_spinner="Simulating...")
 def economics_view(scenario_json: str):
     return build_economics_view(Scenario.from_json(scenario_json))
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner="Simulating the team plan...")
+def team_commission(scenario_json: str) -> float:
+    return team_commission_rate(Scenario.from_json(scenario_json))
+
+
+def use_team_commission(rate: float) -> None:
+    st.session_state[P + "commission_pct"] = round(rate * 100, 2)
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner="Fitting BG/NBD and Gamma-Gamma...")
@@ -200,6 +209,17 @@ with inputs:
     col2.number_input(
         "Commission (% of first-year revenue)", key=P + "commission_pct", min_value=0.0, max_value=100.0, step=1.0
     )
+    if scenario.team is not None:
+        try:
+            team_rate = team_commission(scenario.replace(economics=None).to_json())
+            st.button(
+                f"Use the team plan's commission ({team_rate:.1%} of bookings)",
+                key=P + "use_team",
+                on_click=use_team_commission,
+                args=(team_rate,),
+            )
+        except (ValueError, ScenarioError) as exc:
+            st.caption(f"Team plan commission not available: {exc}")
     st.number_input(
         "Commission cost / month from the capacity plan ($, optional)",
         key=P + "commission_cost",

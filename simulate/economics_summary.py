@@ -170,3 +170,18 @@ def build_economics_view(scenario: Scenario, trials: int | None = None, seed: in
         verdicts=verdicts(result, table, best, target, channels),
         warnings=result.value.warnings,
     )
+
+
+def team_commission_rate(scenario: Scenario, trials: int = 2_000) -> float:
+    """The capacity plan's cost of sales (expected commission / expected bookings), as a commission rate.
+
+    Uses the scenario's team plan (simulate.capacity) on the same funnel: the commission plan's accelerators
+    and the attainment spread are in it. Raises ValueError when the scenario has no team plan.
+    """
+    from simulate import capacity, capacity_summary, engine
+
+    if scenario.team is None:
+        raise ValueError("the scenario has no team plan (set one on the capacity page)")
+    funnel = engine.run(scenario, trials=trials)
+    team = capacity.simulate_team(scenario, funnel)
+    return float(capacity_summary.capacity_summary(team).cost_of_sales)

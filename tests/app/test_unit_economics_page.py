@@ -53,3 +53,18 @@ def test_an_impossible_input_names_the_fix_and_keeps_the_last_results():
     at.number_input(key="economics.arpa_low").set_value(5_000.0).run()
     assert any("ARPA high must be at least ARPA low" in e.value for e in at.error)
     assert _metric(at, "LTV:CAC")
+
+
+def test_team_plan_commission_button_sets_the_rate():
+    from simulate.scenario import Scenario
+    from simulate.team import default_team
+    from ui import codec
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["s"] = codec.encode(Scenario(team=default_team()))
+    at.run()
+    at.switch_page("pages/unit_economics.py").run()
+    assert not at.exception
+    at.button(key="economics.use_team").click().run()
+    assert not at.exception
+    assert at.number_input(key="economics.commission_pct").value != 10.0

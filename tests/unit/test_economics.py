@@ -184,3 +184,23 @@ def test_invalid_plans_name_the_field(changes, field):
 def test_unknown_lead_stage_is_explained():
     with pytest.raises(ScenarioError, match="no stage 'Prospects'"):
         run_economics(Scenario(), _plan(lead_stage="Prospects"), trials=200)
+
+
+def test_team_plan_commission_is_its_cost_of_sales():
+    from simulate.economics_summary import team_commission_rate
+    from simulate.team import default_team
+
+    rate = team_commission_rate(Scenario(team=default_team()))
+    assert 0.0 < rate < 0.5
+    with pytest.raises(ValueError, match="no team plan"):
+        team_commission_rate(Scenario())
+
+
+def test_view_verdicts_speak_in_plain_words():
+    from simulate.economics_summary import build_economics_view
+
+    view = build_economics_view(Scenario(), trials=1_000, seed=1)
+    assert view.verdicts[0].startswith(("Growth pays", "Growth does not pay yet"))
+    assert any("months" in v for v in view.verdicts) and any("Events" in v for v in view.verdicts)
+    ratio = view.metric("ltv_cac")
+    assert ratio["p10"] <= ratio["p50"] <= ratio["p90"] and 0 <= ratio["p_meets_bar"] <= 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 
 import pandas as pd
 import streamlit as st
@@ -51,7 +52,7 @@ def use_team_commission(rate: float) -> None:
 def fit_transaction_log(digest: str, calibration_end: str, _data: bytes) -> dict:
     """Keyed on the upload's sha256 (not its bytes), so two uploads never collide."""
     text_head = _data[:2000].decode("utf-8", errors="replace").splitlines()[0] if _data else ""
-    raw = read_transactions_csv(_data) if "," in text_head else read_cdnow(pd.io.common.BytesIO(_data))
+    raw = read_transactions_csv(_data) if "," in text_head else read_cdnow(io.BytesIO(_data))
     imported = summarise_transactions(raw, calibration_end)
     summary = imported.customer_summary()
     purchases, spend = fit_bgnbd(summary), fit_gamma_gamma(summary)

@@ -68,3 +68,12 @@ def test_team_plan_commission_button_sets_the_rate():
     at.button(key="economics.use_team").click().run()
     assert not at.exception
     assert at.number_input(key="economics.commission_pct").value != 10.0
+
+
+def test_repeat_purchase_method_values_customers_with_bgnbd():
+    at = _page()
+    before = _metric(at, "LTV")
+    at.radio(key="economics.method").set_value("repeat").run()
+    assert not at.exception
+    assert _metric(at, "LTV") != before
+    assert at.number_input(key="economics.repeat_r").value == 0.243

@@ -14,7 +14,15 @@ import pandas as pd
 from simulate.pipeline import Calibration, Period, Snapshot, as_of_snapshot
 from simulate.pipeline_survival import WON
 
-CHUNK_CELLS = 8_000_000  # uniforms per chunk (float32: 32 MB)
+CHUNK_CELLS = 250_000  # deal-trial cells per chunk: ~1 MB of uniforms, stays in cache
+UNIFORM_LEVELS = 65_536  # win chances are resolved to 1/65,536 (16-bit uniforms: 4 per 64-bit draw)
+
+
+def _uniform_levels(rng: np.random.Generator, rows: int, cols: int) -> np.ndarray:
+    """(rows, cols) integers uniform on 0..65535, four from each raw 64-bit output of the generator."""
+    cells = rows * cols
+    raw = rng.bit_generator.random_raw((cells + 3) // 4)
+    return raw.view(np.uint16)[:cells].reshape(rows, cols)
 
 
 def common_multiplier(rng: np.random.Generator, trials: int, volatility: float) -> np.ndarray:
@@ -47,20 +55,36 @@ def simulate_deals(
     won = np.zeros(trials, dtype=np.int64)
     if len(active) == 0:
         return bookings, won
+    known_all = np.asarray(amount, float)
+    active = active[np.argsort(np.isfinite(known_all[active]), kind="stable")]  # drawn sizes first, known after
     p = np.asarray(p_win, dtype=np.float32)[active]
-    mu, sd, known = np.asarray(log_mean)[active], np.asarray(log_sd)[active], np.asarray(amount, float)[active]
-    has_known = np.isfinite(known)
-    counted = np.ones(len(active)) if lost is None else (~np.asarray(lost, dtype=bool)[active]).astype(float)
+    mu, sd, known = np.asarray(log_mean)[active], np.asarray(log_sd)[active], known_all[active]
+    gone = np.zeros(len(active), dtype=bool) if lost is None else np.asarray(lost, dtype=bool)[active]
+    nd = int((~np.isfinite(known)).sum())  # columns [0, nd): lognormal draw per won cell; [nd, ...): known amount
+    fixed_amount = np.where(gone[nd:], 0.0, known[nd:])
+    drawn_weight = (~gone[:nd]).astype(float)
+    mu_d, sd_d = mu[:nd], sd[:nd]
     m32 = np.asarray(multiplier, dtype=np.float32)
-    rows = max(1, int(chunk_cells // len(active)))
+    scaled = p * np.float32(UNIFORM_LEVELS)
+    rows = max(1, min(trials, int(chunk_cells // len(active))))
+    threshold = np.empty((rows, len(active)), dtype=np.float32)
+    hit = np.empty((rows, len(active)), dtype=bool)
     for start in range(0, trials, rows):
         stop = min(trials, start + rows)
-        u = rng.random((stop - start, len(active)), dtype=np.float32)
-        hit = u < p[None, :] * m32[start:stop, None]
-        r, c = np.nonzero(hit)
-        size = np.where(has_known[c], known[c], np.exp(mu[c] + sd[c] * rng.standard_normal(len(c))))
-        bookings[start:stop] = np.bincount(r, weights=size * counted[c], minlength=stop - start)
-        won[start:stop] = np.rint(np.bincount(r, weights=counted[c], minlength=stop - start)).astype(np.int64)
+        n = stop - start
+        u = _uniform_levels(rng, n, len(active))
+        np.multiply(m32[start:stop, None], scaled[None, :], out=threshold[:n])
+        np.subtract(threshold[:n], np.float32(0.5), out=threshold[:n])  # P(u < x - 1/2) = round(x) / 65536
+        np.less(u, threshold[:n], out=hit[:n])
+        if nd:
+            r, c = np.nonzero(hit[:n, :nd])
+            size = np.exp(mu_d[c] + sd_d[c] * rng.standard_normal(len(c)))
+            bookings[start:stop] += np.bincount(r, weights=size * drawn_weight[c], minlength=n)
+        if nd < len(active):
+            bookings[start:stop] += hit[:n, nd:].astype(np.float64) @ fixed_amount
+        if gone.any():
+            hit[:n, gone] = False
+        won[start:stop] = np.count_nonzero(hit[:n], axis=1)
     return bookings, won
 
 

@@ -181,3 +181,32 @@ def test_summary_rejects_impossible_histories_naming_the_field(x, t_x, T, messag
 
 def test_fits_are_deterministic(cdnow):
     assert fit_bgnbd(cdnow) == fit_bgnbd(cdnow)
+
+
+def _simulate_bgnbd(params: BGNBDParams, n: int, seed: int) -> CustomerSummary:
+    """Draw purchase histories from the BG/NBD story itself: Poisson purchases while alive, a coin after each."""
+    rng = np.random.default_rng(seed)
+    rate = rng.gamma(params.r, 1.0 / params.alpha, n)
+    drop = rng.beta(params.a, params.b, n)
+    T = rng.uniform(27.0, 39.0, n)
+    x = np.zeros(n)
+    t_x = np.zeros(n)
+    clock = np.zeros(n)
+    active = np.ones(n, dtype=bool)
+    while active.any():
+        clock = clock + rng.exponential(1.0, n) / rate
+        buys = active & (clock <= T)
+        x[buys] += 1
+        t_x[buys] = clock[buys]
+        active = buys & (rng.random(n) >= drop)
+    return CustomerSummary(x, t_x, T)
+
+
+def test_bgnbd_recovers_the_parameters_it_was_simulated_from():
+    truth = BGNBDParams(0.243, 4.414, 0.793, 2.426)
+    fit = fit_bgnbd(_simulate_bgnbd(truth, 20_000, seed=2026))
+    # 20,000 customers: sampling error of a few percent on each parameter (a and b the loosest).
+    assert fit.params.r == pytest.approx(truth.r, rel=0.10)
+    assert fit.params.alpha == pytest.approx(truth.alpha, rel=0.15)
+    assert fit.params.a == pytest.approx(truth.a, rel=0.25)
+    assert fit.params.b == pytest.approx(truth.b, rel=0.30)

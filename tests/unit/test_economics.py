@@ -204,3 +204,13 @@ def test_view_verdicts_speak_in_plain_words():
     assert any("months" in v for v in view.verdicts) and any("Events" in v for v in view.verdicts)
     ratio = view.metric("ltv_cac")
     assert ratio["p10"] <= ratio["p50"] <= ratio["p90"] and 0 <= ratio["p_meets_bar"] <= 1
+
+
+def test_mean_customers_match_the_closed_form_with_uncertain_rates():
+    # Rates, channel factors (mean 1) and Poisson counts are independent, so
+    # E[customers] = E[p] x (sum of channel leads at current spend + organic leads).
+    scenario, plan = Scenario(), EconomicsPlan()
+    result = run_economics(scenario, plan, trials=40_000, seed=9)
+    mean_p = float(np.prod([rate.mean() for rate in scenario.conversions[1:]]))  # from "Leads" to "Won"
+    leads = sum(float(channel_leads(c, c.monthly_spend)) for c in plan.channels) + plan.organic_leads
+    assert result.customers.mean() == pytest.approx(mean_p * leads, rel=0.02)

@@ -31,7 +31,7 @@ from simulate.engine import SimulationResult, lognormal_params, revenue_for_deal
 from simulate.scenario import Scenario
 from simulate.team import TeamPlan
 
-CELL_BUDGET = 500_000  # trials x seats cells per chunk (each float64 array ~4 MB; cache-friendly)
+CELL_BUDGET = 250_000  # trials x seats cells per chunk (each float32 array ~1 MB: cache-friendly)
 TEAM_STREAM = 5  # spawn key that keeps the team's random numbers apart from the funnel's
 
 
@@ -199,22 +199,23 @@ def _simulate_chunk(
     n, horizon = demand.shape
     seats = len(starts)
     last = len(team.ramp_curve)  # tenure index meaning "fully ramped"
-    ramp_table = np.concatenate([[0.0], np.asarray(team.ramp_curve, dtype=float), [1.0]])
+    ramp_table = np.concatenate([[0.0], np.asarray(team.ramp_curve, dtype=float), [1.0]]).astype(np.float32)
     mu, sigma = productivity_params(team.productivity_spread)
     # deals/month at full ramp for each rep: deals_per_rep_month x lognormal multiplier (mean 1)
-    full_capacity = team.deals_per_rep_month * (
-        np.exp(mu + sigma * rng.standard_normal((n, seats))) if sigma > 0 else np.ones((n, seats))
-    )
+    full_capacity = (
+        team.deals_per_rep_month
+        * (np.exp(mu + sigma * rng.standard_normal((n, seats))) if sigma > 0 else np.ones((n, seats)))
+    ).astype(np.float32)
     territory = None
     if team.routing == "territory":
         t_mu, t_sigma = productivity_params(team.territory_skew)
-        territory = np.exp(t_mu + t_sigma * rng.standard_normal((n, seats)))
+        territory = np.exp(t_mu + t_sigma * rng.standard_normal((n, seats))).astype(np.float32)
     tenure = np.broadcast_to(np.where(starts == 0, np.minimum(tenures, last), -1), (n, seats)).astype(np.int16)
     wait = np.full((n, seats), -1, dtype=np.int16)  # months until a backfill starts; -1 = none pending
     hazard = team.monthly_leave_probability
     refills = team.backfill and hazard > 0
-    worked_in_period = np.zeros((n, seats))
-    credit = np.zeros((n, seats))
+    worked_in_period = np.zeros((n, seats), dtype=np.float32)
+    credit = np.zeros((n, seats), dtype=np.float32)
     out = {k: np.zeros((n, horizon)) for k in ("ramped", "capacity", "worked", "unworked")}
     out.update({k: np.zeros((n, horizon), dtype=np.int32) for k in ("headcount", "hires", "backfills", "leavers")})
     out["hires"][:, 0] = first_month_hires
@@ -228,11 +229,11 @@ def _simulate_chunk(
                 backfilled = wait == 0
                 count = np.count_nonzero(backfilled, axis=1)
                 if count.any():
-                    tenure = np.where(backfilled, 0, tenure).astype(np.int16)
+                    tenure = np.where(backfilled, 0, tenure).astype(np.int16, copy=False)
                     fresh = np.exp(mu + sigma * rng.standard_normal(int(count.sum()))) if sigma > 0 else 1.0
                     full_capacity[backfilled] = team.deals_per_rep_month * fresh
                     out["backfills"][:, m] = count
-                wait = np.where(backfilled, -1, wait - (wait > 0)).astype(np.int16)
+                wait = np.where(backfilled, -1, wait - (wait > 0)).astype(np.int16, copy=False)
         active = tenure >= 0
         ramp_now = np.take(ramp_table, tenure + 1)
         capacity = ramp_now * full_capacity
@@ -243,24 +244,28 @@ def _simulate_chunk(
         else:
             weight = territory * active
         total_weight = weight.sum(axis=1)
-        per_weight = np.divide(demand[:, m], total_weight, out=np.zeros(n), where=total_weight > 0)
-        worked = np.minimum(weight * per_weight[:, None], capacity)
-        worked_total = worked.sum(axis=1)
+        per_weight = np.divide(
+            demand[:, m].astype(np.float32), total_weight, out=np.zeros(n, dtype=np.float32), where=total_weight > 0
+        )
+        routed = weight * per_weight[:, None]  # the rep's share of the month's deals
+        worked = np.minimum(routed, capacity)
+        worked_total = worked.sum(axis=1, dtype=float)
         out["headcount"][:, m] = np.count_nonzero(active, axis=1)
-        out["ramped"][:, m] = ramp_now.sum(axis=1)
-        out["capacity"][:, m] = capacity.sum(axis=1)
+        out["ramped"][:, m] = ramp_now.sum(axis=1, dtype=float)
+        out["capacity"][:, m] = capacity.sum(axis=1, dtype=float)
         out["worked"][:, m] = worked_total
-        out["unworked"][:, m] = demand[:, m] - worked_total
+        # routed beyond capacity; with nobody in seat the whole month's demand goes unworked
+        out["unworked"][:, m] = np.where(total_weight > 0, (routed - worked).sum(axis=1, dtype=float), demand[:, m])
         if period[0] <= m < period[1]:
             worked_in_period += worked
             credit += ramp_now if team.ramped_quota else active
-        grown = np.minimum(tenure + active, last).astype(np.int16)
+        grown = np.minimum(tenure + active, last).astype(np.int16, copy=False)
         if hazard > 0:
-            leaving = (rng.random((n, seats)) < hazard) & active
+            leaving = (rng.random((n, seats), dtype=np.float32) < hazard) & active
             out["leavers"][:, m] = np.count_nonzero(leaving, axis=1)
-            tenure = np.where(leaving, -1, grown).astype(np.int16)
+            tenure = np.where(leaving, -1, grown).astype(np.int16, copy=False)
             if refills:
-                wait = np.where(leaving, team.backfill_delay_months, wait).astype(np.int16)
+                wait = np.where(leaving, team.backfill_delay_months, wait).astype(np.int16, copy=False)
         else:
             tenure = grown
     out["deals"] = rng.poisson(worked_in_period)

@@ -29,8 +29,9 @@ def full_period_bookings(tr: TeamResult) -> np.ndarray:
 
     NaN where the seat carries no quota in the period.
     """
-    credit = tr.seat_credit.astype(float)
-    return np.divide(tr.seat_bookings, credit, out=np.full(credit.shape, np.nan), where=credit > 0)
+    credit = tr.seat_credit
+    out = np.full(credit.shape, np.nan, dtype=np.float32)
+    return np.divide(tr.seat_bookings, credit, out=out, where=credit > 0)
 
 
 def attainment(tr: TeamResult, quota: float | None = None) -> np.ndarray:
@@ -57,18 +58,34 @@ def expected_share_at_quota(tr: TeamResult, quota: float) -> Chance:
 def recommended_quota(tr: TeamResult, share: float | None = None) -> float:
     """Quota per rep at which the expected share of reps at quota is `share` (default: the plan's).
 
-    E[share(Q)] = sum over trials t and reps i of 1(x_ti >= Q) / (n_t T), with x the full-period
-    bookings: a weighted survival function of x. The answer is the largest Q that reaches `share`.
+    E[share(Q)] = mean over trials of (reps with full-period bookings >= Q) / (reps carrying quota):
+    non-increasing in Q. Bisection finds the largest Q that still reaches `share`, then snaps it to
+    the smallest simulated booking at or above it (where the share is the same), without sorting
+    the whole trials x reps sample (memory stays one pass over it).
     """
     share = float(share if share is not None else tr.team.target_share_at_quota)
     x = full_period_bookings(tr)
-    n = np.isfinite(x).sum(axis=1)
-    weights = np.where(np.isfinite(x), 1.0 / np.maximum(n, 1)[:, None], 0.0) / max(int((n > 0).sum()), 1)
-    flat_x, flat_w = x[np.isfinite(x)], weights[np.isfinite(x)]
-    order = np.argsort(-flat_x, kind="stable")
-    reached = np.cumsum(flat_w[order])
-    k = int(np.searchsorted(reached, share - 1e-12))
-    return float(flat_x[order][min(k, len(order) - 1)])
+    on = np.isfinite(x)
+    n = on.sum(axis=1)
+    keep = n > 0
+    x, n = x[keep], n[keep]
+
+    def expected_share(quota: float) -> float:
+        return float(np.mean(np.count_nonzero(x >= quota, axis=1) / n))
+
+    lo, hi = 0.0, float(np.nanmax(x)) if x.size else 0.0
+    if hi <= 0 or expected_share(hi) >= share:
+        return hi
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if expected_share(mid) >= share:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-9 * max(hi, 1.0):
+            break
+    at_or_above = x[x >= lo]
+    return float(at_or_above.min()) if at_or_above.size else lo
 
 
 def quota_curve(tr: TeamResult, quotas: np.ndarray) -> pd.DataFrame:
@@ -135,14 +152,22 @@ def rep_table(tr: TeamResult, quota: float | None = None) -> pd.DataFrame:
 
 def payouts(tr: TeamResult, quota: float | None = None) -> np.ndarray:
     """(trials, seats) commission per rep for the period (currency); 0 for seats without quota."""
-    a = np.nan_to_num(attainment(tr, quota), nan=0.0)
-    return tr.team.commission.payout(tr.seat_revenue.astype(float), a)
+    quota = float(quota if quota is not None else tr.team.quota)
+    out = np.empty(tr.seat_revenue.shape, dtype=np.float32)
+    step = max(1, 250_000 // max(out.shape[1], 1))  # trials per block: keeps temporaries small
+    bookings = tr.seat_bookings
+    for lo in range(0, out.shape[0], step):
+        block = slice(lo, lo + step)
+        credit = tr.seat_credit[block]
+        a = np.divide(bookings[block], credit * quota, out=np.zeros(credit.shape, np.float32), where=credit > 0)
+        out[block] = tr.team.commission.payout(tr.seat_revenue[block], a)
+    return out
 
 
 def cost_of_sales_share(tr: TeamResult, quota: float | None = None) -> np.ndarray:
     """(trials,) commission paid / revenue booked by the team in the target period."""
     revenue = tr.team_revenue()
-    total = payouts(tr, quota).sum(axis=1)
+    total = payouts(tr, quota).sum(axis=1, dtype=float)
     return np.divide(total, revenue, out=np.zeros_like(total), where=revenue > 0)
 
 
@@ -202,11 +227,18 @@ def capacity_summary(tr: TeamResult, quota: float | None = None, target_share: f
         hit_plan=chance_at_least(bookings, target),
         over_assignment=float(quota_sum / target),
         attainment_factor=float(bookings.mean() / quota_sum) if quota_sum > 0 else float("nan"),
-        commission_cost=summarize(pay.sum(axis=1)),
-        payout_per_rep=summarize(pay[on]) if on.any() else summarize(np.zeros(1)),
-        cost_of_sales=float(pay.sum(axis=1).mean() / revenue.mean()) if revenue.mean() > 0 else 0.0,
+        commission_cost=summarize(pay.sum(axis=1, dtype=float)),
+        payout_per_rep=_pooled(pay[on]) if on.any() else summarize(np.zeros(1)),
+        cost_of_sales=float(pay.sum(axis=1, dtype=float).mean() / revenue.mean()) if revenue.mean() > 0 else 0.0,
         sentence=quota_sentence(recommended, target_share, quota, expected.p, tr.metric),
     )
+
+
+def _pooled(values: np.ndarray, limit: int = 2_000_000) -> Distribution:
+    """Summary of a pooled (trials x reps) sample; above `limit` values, of an even stride through it
+    (percentiles of 2 million draws are plenty, and memory stays bounded for 2,000-rep teams)."""
+    step = max(1, -(-len(values) // limit))
+    return summarize(values[::step])
 
 
 def quota_sentence(recommended: float, target_share: float, quota: float, share_at_current: float, metric: str) -> str:

@@ -67,20 +67,21 @@ class CommissionPlan:
 
     def per_unit_of_quota(self, attainment: np.ndarray) -> np.ndarray:
         """g(a): commission per unit of quota at attainment a (the rate integrated from 0 to a)."""
-        a = np.minimum(np.asarray(attainment, dtype=float), self.cap_attainment)
+        a = np.asarray(attainment)
+        a = np.minimum(a.astype(np.result_type(a, np.float32), copy=False), self.cap_attainment)
         lows, rates = self.breakpoints()
         highs = np.append(lows[1:], self.cap_attainment)
         total = np.zeros_like(a)
         for low, high, rate in zip(lows, highs, rates, strict=True):
-            total += rate * np.clip(a - low, 0.0, high - low)
+            total += (rate * np.clip(a - low, 0.0, high - low)).astype(a.dtype, copy=False)
         return total
 
     def payout(self, revenue: np.ndarray, attainment: np.ndarray) -> np.ndarray:
         """Commission (currency) on `revenue` booked at `attainment` (bookings / quota)."""
-        a = np.asarray(attainment, dtype=float)
-        rev = np.asarray(revenue, dtype=float)
-        safe = np.where(a > 0, a, 1.0)
-        return np.where(a > 0, rev * self.per_unit_of_quota(a) / safe, 0.0)
+        a = np.asarray(attainment)
+        a = a.astype(np.result_type(a, revenue, np.float32), copy=False)  # float32 in, float32 out (big teams)
+        safe = np.where(a > 0, a, 1)
+        return np.where(a > 0, np.asarray(revenue) * self.per_unit_of_quota(a) / safe, 0).astype(a.dtype, copy=False)
 
     def describe(self) -> str:
         tiers = ", ".join(f"{t.rate:.0%} from {t.from_attainment:.0%}" for t in self.accelerators)

@@ -12,7 +12,7 @@ from kpi import CATALOGUE, get
 from kpi.compute import Tables
 from kpi.display import format_value, input_label, input_scale
 from simulate.errors import ScenarioError
-from simulate.scorecard import BUNDLED_QUOTA_PER_MONTH, Scorecard, build_scorecard, bundled_tables
+from simulate.scorecard import BUNDLED_QUOTA_PER_MONTH, Scorecard, build_scorecard, bundled_tables, value_plan
 from simulate.standards import PERIODS, Standard, StandardSet, default_standards
 from ui import render, state
 
@@ -61,9 +61,24 @@ def scenario_run(scenario_json: str):
     return engine.run(scenario, trials=min(scenario.trials, CHANCE_TRIALS))
 
 
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def period_values(data_key: str, _tables: Tables, period: str, keys: tuple[str, ...] | None, coverage_target: float | None):
+    """KPI values of one period (read only): they depend on the data, not on the standards' targets."""
+    import dataclasses
+
+    from kpi.compute import compute
+
+    return compute(dataclasses.replace(_tables, coverage_target=coverage_target), period, list(keys) if keys else None)
+
+
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def scorecard(data_key: str, _tables: Tables, standards_json: str, scenario_json: str) -> Scorecard:
-    return build_scorecard(_tables, StandardSet.from_json(standards_json), result=scenario_run(scenario_json))
+    standards = StandardSet.from_json(standards_json)
+    planned, plan = value_plan(_tables, standards)
+    values = {period: period_values(data_key, _tables, period, keys, planned.coverage_target) for period, keys in plan}
+    card = build_scorecard(_tables, standards, result=scenario_run(scenario_json), values=values)
+    card.values = {}  # already cached per period; keep the pickled copy small
+    return card
 
 
 def sha(data: bytes | None) -> str:

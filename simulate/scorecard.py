@@ -88,24 +88,41 @@ def _latest(team: pd.DataFrame) -> tuple[str | None, float, str]:
     return str(row["period"]), float(row["value"]), str(row["note"] or "")
 
 
+def value_plan(tables: Tables, standards: StandardSet) -> tuple[Tables, list[tuple[str, tuple[str, ...] | None]]]:
+    """What `kpi_values` computes: the tables (with the coverage target) and (period, KPI keys or None = all)."""
+    team_bookings = standards.get("bookings", "team")
+    if tables.coverage_target is None and team_bookings is not None:
+        tables = dataclasses.replace(tables, coverage_target=team_bookings.target)
+    periods = sorted({s.period for s in standards.standards} | {"month"}, key=["day", "week", "month", "quarter"].index)
+    plan = []
+    for period in periods:
+        keys = None if period == "month" else tuple(sorted({s.kpi for s in standards.standards if s.period == period} | {"new_opportunities"}))
+        plan.append((period, keys))
+    return tables, plan
+
+
+def kpi_values(tables: Tables, standards: StandardSet) -> dict[str, KPIValues]:
+    """Every KPI per month, and the standards' KPIs for any other period they use."""
+    tables, plan = value_plan(tables, standards)
+    return {period: compute(tables, period, list(keys) if keys else None) for period, keys in plan}
+
+
 def build_scorecard(
     tables: Tables,
     standards: StandardSet,
     *,
     result: SimulationResult | None = None,
     window: int = 6,
-    trials: int = 4_000,
+    trials: int = 2_000,
     seed: int = 7,
+    values: dict[str, KPIValues] | None = None,
 ) -> Scorecard:
-    """Score the tables against the standards. `result`: a run of the current scenario (chance next period)."""
-    team_bookings = standards.get("bookings", "team")
-    if tables.coverage_target is None and team_bookings is not None:
-        tables = dataclasses.replace(tables, coverage_target=team_bookings.target)
-    periods = sorted({s.period for s in standards.standards} | {"month"}, key=["day", "week", "month", "quarter"].index)
-    values: dict[str, KPIValues] = {}
-    for period in periods:
-        keys = None if period == "month" else sorted({s.kpi for s in standards.standards if s.period == period} | {"new_opportunities"})
-        values[period] = compute(tables, period, keys)
+    """Score the tables against the standards. `result`: a run of the current scenario (chance next period).
+
+    `values` (from `kpi_values`) may be passed in when the caller caches them: KPI values depend on the
+    data, not on the standards' targets, so changing a target need not recompute them.
+    """
+    values = values if values is not None else kpi_values(tables, standards)
     month = values["month"]
     rows, attain = [], {}
     for std in standards.standards:

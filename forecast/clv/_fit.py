@@ -19,7 +19,7 @@ def maximise_loglik(
 ) -> tuple[np.ndarray, float]:
     """Maximise loglik(params) over params = exp(theta), theta in [-bound, bound]; returns (params, loglik).
 
-    L-BFGS-B from `start`; a second start (all ones) guards against a poor local optimum.
+    L-BFGS-B from `start`; when that fails or runs to a bound, a second start (all parameters 1) is tried.
     """
 
     def negative(theta: np.ndarray) -> float:
@@ -39,6 +39,8 @@ def maximise_loglik(
             )
         if np.isfinite(result.fun) and result.fun < 1e299 and (best is None or result.fun < best.fun):
             best = result
+        if best is not None and best.success and np.all(np.abs(best.x) < bound - 1e-3):
+            break  # converged inside the bounds: the second start is only a fallback
     if best is None:
         raise ClvInputError(f"{model}: the likelihood could not be evaluated at any starting point")
     at_bound = np.abs(best.x) >= bound - 1e-3

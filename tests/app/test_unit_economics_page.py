@@ -77,3 +77,15 @@ def test_repeat_purchase_method_values_customers_with_bgnbd():
     assert not at.exception
     assert _metric(at, "LTV") != before
     assert at.number_input(key="economics.repeat_r").value == 0.243
+
+
+def test_fitting_the_bundled_retention_table_sets_alpha_and_beta():
+    # The bundled cohort table was generated from alpha = 0.9, beta = 18 (rounded to whole customers).
+    at = _page()
+    at.number_input(key="economics.alpha").set_value(2.0)
+    at.number_input(key="economics.beta").set_value(2.0).run()
+    at.button(key="economics.fit_retention").click().run()
+    assert not at.exception
+    assert at.number_input(key="economics.alpha").value == pytest.approx(0.9, rel=0.15)
+    assert at.number_input(key="economics.beta").value == pytest.approx(18.0, rel=0.15)
+    assert any("Fitted: alpha" in i.value for i in at.info)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,12 @@ ENV_DIR = "FUNNELCAST_DATA_DIR"
 FILE_NAME = "scenarios.db"
 BUSY_TIMEOUT_S = 30.0
 MAX_NAME = 120
+
+# Closing *any* file descriptor on a database file drops every POSIX lock this process holds on it,
+# including SQLite's own (a documented SQLite hazard that can corrupt the file). So the raw header
+# check runs at most once per file per process, before this process opens SQLite connections to it.
+_VERIFIED: set[str] = set()
+_VERIFY_LOCK = threading.Lock()
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS scenarios (
@@ -112,7 +119,8 @@ class ScenarioStore:
         if path is None:
             path = Path(data_dir).expanduser() / FILE_NAME if data_dir is not None else default_data_dir() / FILE_NAME
         self.path = Path(path)
-        self._check_or_create()
+        with _VERIFY_LOCK:
+            self._check_or_create()
 
     # --- opening -----------------------------------------------------------------------------
     def _refuse(self, why: str) -> StoreError:
@@ -125,17 +133,21 @@ class ScenarioStore:
         if self.path.exists() and not self.path.is_file():
             raise self._refuse("is not a file")
         if self.path.is_file() and self.path.stat().st_size > 0:
-            with open(self.path, "rb") as fh:
-                header = fh.read(len(SQLITE_HEADER))
-            if header != SQLITE_HEADER:
-                raise self._refuse("is not a scenario store (it is not an SQLite database)")
+            key = str(self.path.resolve())
+            if key not in _VERIFIED:
+                with open(self.path, "rb") as fh:
+                    header = fh.read(len(SQLITE_HEADER))
+                if header != SQLITE_HEADER:
+                    raise self._refuse("is not a scenario store (it is not an SQLite database)")
             self._check_ours()
+            _VERIFIED.add(key)
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"Cannot create the folder {self.path.parent} ({exc.strerror}); set {ENV_DIR} to a writable folder.") from None
-        with self._connect() as conn:
+        conn = self._connect()
+        try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("BEGIN IMMEDIATE")
             (app_id,) = conn.execute("PRAGMA application_id").fetchone()
@@ -146,6 +158,11 @@ class ScenarioStore:
                 conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version={STORE_SCHEMA}")
             conn.execute("COMMIT")
+            _VERIFIED.add(str(self.path.resolve()))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"The scenario store {self.path} could not be created ({exc}).") from None
+        finally:
+            conn.close()
 
     def _check_ours(self) -> None:
         """Read-only look at an existing SQLite file: ours, a newer store, or someone else's."""
@@ -187,6 +204,7 @@ class ScenarioStore:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+            _VERIFIED.add(str(self.path.resolve()))
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"The scenario store {self.path} could not be written ({exc}); nothing was changed.") from None
         finally:

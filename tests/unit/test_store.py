@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import importlib
 import sqlite3
 import threading
@@ -175,3 +176,25 @@ def test_store_written_by_a_newer_app_is_refused(tmp_path):
     conn.close()
     with pytest.raises(StoreError, match="newer version of the app"):
         ScenarioStore(path)
+
+
+def open_files_under(folder) -> list[str]:
+    names = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(str(folder)):
+            names.append(target)
+    return names
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_no_connection_stays_open_between_calls(tmp_path):
+    """A leaked connection would lose its locks when any descriptor on the file closes (SQLite's POSIX-lock hazard)."""
+    store = ScenarioStore(tmp_path / "scenarios.db")
+    store.save(Scenario())
+    store.load("Base plan")
+    store.list()
+    assert open_files_under(tmp_path) == []

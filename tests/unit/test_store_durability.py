@@ -67,7 +67,7 @@ def test_sigkill_mid_save_leaves_old_or_new_version(tmp_path):
     rng = np.random.default_rng(20261127)
     committed: dict[int, int] = {}  # version -> seed, as reported by the saver after its commit
     next_seed = 0
-    for kills in range(1, 13):
+    for kills in range(1, 9):
         saver = start_saver(db, "Killed", next_seed, 10_000, 400)
         first = saver.stdout.readline()  # the saver is now in its save loop
         time.sleep(float(rng.uniform(0.0, 0.5)))

@@ -18,7 +18,7 @@ def _format(unit: str) -> str:
 
 
 def attainability_chart(
-    per_rep: pd.DataFrame, *, status: pd.Series, target: float, share_level: float | None, unit: str, title: str, height: int = 320
+    per_rep: pd.DataFrame, *, status: pd.Series, target: float, share_level: float | None, unit: str, title: str, height: int | None = None
 ) -> alt.Chart:
     """Each rep's value over the recent periods as a bar coloured by status, the target and the share-level as rules.
 
@@ -32,7 +32,7 @@ def attainability_chart(
         .encode(
             y=alt.Y("rep:N", sort="-x", title=None),
             x=alt.X("value:Q", title="Value over the recent periods", axis=alt.Axis(format=fmt)),
-            color=alt.Color("status:N", scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())), legend=alt.Legend(title="Status")),
+            color=alt.Color("status:N", scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())), legend=alt.Legend(title="Status", orient="bottom")),
             tooltip=[
                 alt.Tooltip("rep:N", title="Rep"),
                 alt.Tooltip("value:Q", title="Value", format=fmt),
@@ -46,13 +46,14 @@ def attainability_chart(
     rule_data = pd.DataFrame(rules)
     rule = alt.Chart(rule_data).mark_rule(strokeWidth=2, strokeDash=[6, 3]).encode(
         x="x:Q",
-        color=alt.Color("label:N", scale=alt.Scale(domain=[r["label"] for r in rules], range=[TARGET, SHARE_LEVEL][: len(rules)]), legend=alt.Legend(title="Lines")),
+        color=alt.Color("label:N", scale=alt.Scale(domain=[r["label"] for r in rules], range=[TARGET, SHARE_LEVEL][: len(rules)]), legend=alt.Legend(title=None, orient="bottom")),
         tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("x:Q", title="Value", format=fmt)],
     )
+    height = height or max(160, 16 * len(data))  # one readable row per rep
     return alt.layer(bars, rule).resolve_scale(color="independent").properties(title=title, height=height)
 
 
-def fairness_chart(per_rep: pd.DataFrame, *, average: float, title: str = "Leads received per rep per period", height: int = 320) -> alt.Chart:
+def fairness_chart(per_rep: pd.DataFrame, *, average: float, title: str = "Leads received per rep per period", height: int | None = None) -> alt.Chart:
     """Leads per period per rep, flagged reps highlighted, the team average as a rule. per_rep from Fairness.per_rep."""
     data = per_rep.assign(flag=per_rep["flag"].replace("", "about average"))
     bars = (
@@ -64,7 +65,7 @@ def fairness_chart(per_rep: pd.DataFrame, *, average: float, title: str = "Leads
             color=alt.Color(
                 "flag:N",
                 scale=alt.Scale(domain=["about average", "fewer leads", "more leads"], range=["#9ecae1", "#d62728", "#ff9f1c"]),
-                legend=alt.Legend(title="Share of leads"),
+                legend=alt.Legend(title="Share of leads", orient="bottom"),
             ),
             tooltip=[
                 alt.Tooltip("rep:N", title="Rep"),
@@ -74,4 +75,4 @@ def fairness_chart(per_rep: pd.DataFrame, *, average: float, title: str = "Leads
         )
     )
     rule = alt.Chart(pd.DataFrame({"x": [average]})).mark_rule(color=TARGET, strokeWidth=2).encode(x="x:Q")
-    return alt.layer(bars, rule).properties(title=title, height=height)
+    return alt.layer(bars, rule).properties(title=title, height=height or max(160, 16 * len(data)))

@@ -198,10 +198,10 @@ with status_box:
         a = card.attain[(kpi_key, scope)]
         attain_box = st.container(key="scorecard.attain")
         m1, m2, m3 = attain_box.columns(3)
-        m1.metric("Met it historically", format_value(a.historical_share, "share"), help=f"Share of rep-periods over the last 6 periods ({a.rep_periods} rep-periods, {a.reps} reps)")
-        m2.metric("Expected to meet it next period", format_value(a.expected_share, "share"),
+        m1.metric("Met it before", format_value(a.historical_share, "share"), help=f"Share of rep-periods over the last 6 periods ({a.rep_periods} rep-periods, {a.reps} reps)")
+        m2.metric("Expected next period", format_value(a.expected_share, "share"),
                   help=f"Average of each rep's simulated chance (per-rep Monte Carlo, +/- {a.expected_share_mc_se:.1%})")
-        m3.metric(f"Standard {share}% of reps can meet", format_value(a.standard_for_share_expected, unit),
+        m3.metric(f"Level {share}% can meet", format_value(a.standard_for_share_expected, unit),
                   help=f"Historically: {format_value(a.standard_for_share_historical, unit)}")
         verdict = "attainable" if a.attainable else "not attainable for enough reps"
         attain_box.caption(f"With this target the standard is **{verdict}** (goal: {share}% of reps). "

@@ -29,7 +29,7 @@ def scenario_in_link(at):
 def test_bundled_scorecard_shows_status_attainability_and_the_synthetic_label(app):
     at = open_page(app)
     assert "Win rate" in status_line(at) and "GREEN" in status_line(at)  # median rep 80% vs 65% in Dec 2017
-    assert metric(at, "Met it historically").endswith("%")
+    assert metric(at, "Met it before").endswith("%")
     assert any("synthetic" in i.value for i in at.info)
     assert len(at.dataframe) >= 3
     assert any("missing from the CRM export" in w.value for w in at.warning)
@@ -37,12 +37,12 @@ def test_bundled_scorecard_shows_status_attainability_and_the_synthetic_label(ap
 
 def test_raising_the_target_turns_the_status_red_lowers_attainability_and_goes_into_the_link(app):
     at = open_page(app)
-    before = metric(at, "Expected to meet it next period")
+    before = metric(at, "Expected next period")
     at.number_input(key="scorecard.amber").set_value(85).run()
     at.number_input(key="scorecard.target").set_value(95).run()
     no_exceptions(at)
     assert "RED" in status_line(at)  # median rep 80% < amber 85%
-    after = metric(at, "Expected to meet it next period")
+    after = metric(at, "Expected next period")
     assert float(after.rstrip("%")) < float(before.rstrip("%"))
     saved = scenario_in_link(at).standards.get("win_rate", "rep")
     assert (saved.target, saved.amber) == (0.95, 0.85)

@@ -56,7 +56,11 @@ def fit_transaction_log(digest: str, calibration_end: str, _data: bytes) -> dict
     imported = summarise_transactions(raw, calibration_end)
     summary = imported.customer_summary()
     purchases, spend = fit_bgnbd(summary), fit_gamma_gamma(summary)
-    return {"params": {**purchases.params.to_dict(), **spend.params.to_dict()}, "report": imported.report.lines()}
+    return {
+        "params": {**purchases.params.to_dict(), **spend.params.to_dict()},
+        "report": imported.report.lines(),
+        "excluded": imported.report.excluded.head(500),
+    }
 
 
 def channels_table(plan: EconomicsPlan) -> pd.DataFrame:
@@ -260,7 +264,9 @@ with inputs:
             st.caption(
                 "Defaults: the published CDNOW estimates. Upload a transaction log (customer, date, amount) to fit yours."
             )
-            upload = st.file_uploader("Transaction log (CSV)", type=["csv", "txt"], key=P + "upload")
+            upload = st.file_uploader(
+                "Transaction log (CSV)", type=["csv", "txt"], key=P + "upload", max_upload_size=50
+            )
             cal_end = st.text_input("Calibration end (YYYY-MM-DD)", value="1997-09-30", key=P + "cal_end")
             if upload is not None:
                 data = upload.getvalue()
@@ -272,6 +278,9 @@ with inputs:
                     st.json({k: round(v, 4) for k, v in fitted["params"].items()}, expanded=False)
                     for line in fitted["report"]:
                         st.caption(line)
+                    if len(fitted["excluded"]):
+                        st.caption("Rows not used, with the reason (first 500):")
+                        st.dataframe(fitted["excluded"], hide_index=True)
                 except ClvInputError as exc:
                     st.error(f"Transaction log: {exc}")
             cols = st.columns(4)

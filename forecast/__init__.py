@@ -18,10 +18,10 @@ from forecast.auto import (
     fit_auto,
     to_monthly_series,
 )
-from forecast.backtest import Backtest, backtest, choose_default, verdict
+from forecast.backtest import Backtest, Outcome, backtest, choose_default, forecast_with_backtest, verdict
 from forecast.models import ForecastInputError
 
 __all__ = [
-    "COLUMNS", "MODEL_LABELS", "MODEL_NAMES", "Backtest", "ForecastInputError", "ForecastResult",
+    "COLUMNS", "MODEL_LABELS", "MODEL_NAMES", "Backtest", "Outcome", "forecast_with_backtest", "ForecastInputError", "ForecastResult",
     "auto_forecast", "backtest", "choose_default", "fit", "fit_auto", "to_monthly_series", "verdict",
 ]

@@ -207,3 +207,38 @@ def verdict(bt: Backtest, model: str, level: int = 80, last_months: int = 12) ->
     in_ten = round(10 * hits / total)
     return (f"This model's {level}% range held {in_ten} times in 10 in the last {last_months} months "
             f"({hits} of {total} past forecasts fell inside it).")
+
+
+@dataclass
+class Outcome:
+    """What a page or the CLI shows: the forecast used, the backtest, why that model, the verdict."""
+
+    result: object  # ForecastResult
+    backtest: Backtest
+    why: str
+    verdict: str
+
+
+def forecast_with_backtest(y: pd.Series, h: int, model: str = "auto", n_origins: int = 4, step: int = 3
+                           ) -> Outcome:
+    """Backtest every model, then forecast with `model` ("auto": the best in the backtest).
+
+    The default fit is done once: its ETS form is reused by the backtest, and a chosen single model
+    is taken from the combination's members (already checked for explosions) rather than refitted."""
+    from forecast.auto import ForecastResult, fit, fit_auto
+
+    default = fit_auto(y, check_h=h)
+    bt = backtest(y, h=h, n_origins=n_origins, step=step, ets_form=ets_form_of(default.fit))
+    if model == "auto":
+        chosen, why = choose_default(bt)
+    else:
+        chosen, why = model, "chosen by you"
+    if chosen == default.model_name:
+        result = default
+    elif chosen in default.fit.members:
+        result = ForecastResult(default.fit.members[chosen], default.history, chosen, [], default.messages)
+    else:
+        result = fit(y, chosen, check_h=h)
+    has_records = not bt.records.empty and (bt.records["model"] == result.model_name).any()
+    said = verdict(bt, result.model_name) if has_records else "No past forecast of this model could be checked."
+    return Outcome(result, bt, why, said)

@@ -16,8 +16,8 @@ import sys
 
 import pandas as pd
 
-from forecast.auto import MODEL_LABELS, MODEL_NAMES, fit
-from forecast.backtest import backtest, choose_default, ets_form_of, verdict
+from forecast.auto import MODEL_LABELS, MODEL_NAMES
+from forecast.backtest import forecast_with_backtest
 from forecast.history import HistoryError, prepare_series, read_history
 from forecast.models import ForecastInputError
 
@@ -74,16 +74,10 @@ def cmd_run(args) -> int:
             raise HistoryError(f"no such file: {args.history}") from exc
     series, more = prepare_series(frame, args.metric)
     issues = issues + more
-    bt = backtest(series, h=args.h, n_origins=args.origins)
-    if args.model == "auto":
-        model, why = choose_default(bt)
-    else:
-        model, why = args.model, "chosen on the command line"
-    result = fit(series, model, check_h=args.h)
-    bt_used = bt if result.model_name in set(bt.records.get("model", [])) else None
+    outcome = forecast_with_backtest(series, args.h, args.model, n_origins=args.origins)
+    result, bt, why, said = outcome.result, outcome.backtest, outcome.why, outcome.verdict
     frame_out = result.frame(args.h)
     summary = bt.summary()
-    said = verdict(bt, result.model_name) if bt_used is not None else "No backtest for this model."
     if args.json:
         out = {
             "metric": args.metric, "h": args.h, "model": result.model_name,

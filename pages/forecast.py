@@ -1,0 +1,162 @@
+"""Forecast from history: upload monthly history (or use an example), see the forecast fan, the backtest
+and a plain verdict, and send the forecast to the funnel as its volume."""
+
+from __future__ import annotations
+
+import hashlib
+from types import SimpleNamespace
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from charts import forecast as charts
+from forecast import MODEL_LABELS, MODEL_NAMES, ForecastInputError, forecast_with_backtest
+from forecast.crm_history import crm_monthly_history
+from forecast.history import HistoryError, ImportIssue, prepare_series, read_history
+from simulate.errors import ScenarioError
+from ui import render, state
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_monthly_history.csv"
+EXAMPLES = {
+    "crm": "CRM example: opportunities, won deals, bookings by month (15 months)",
+    "sample": "Synthetic 5-year history: visitors, leads, MQLs, won deals, bookings",
+}
+MONEY_WORDS = ("booking", "revenue", "spend", "value", "mrr", "arr", "cost")
+MODEL_CHOICES = ("auto", *MODEL_NAMES)
+PATHS_FOR_FUNNEL = 200  # sample paths carried into the scenario (they travel in the link)
+BACKTEST_ORIGINS = 4
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def load_history(source_key: str, _data: bytes | None, filename: str | None) -> tuple[pd.DataFrame, list[ImportIssue]]:
+    """Parsed history; cached on `source_key` (an example name or the sha256 of the uploaded bytes)."""
+    if source_key == "crm":
+        return crm_monthly_history()
+    if source_key == "sample":
+        return read_history(SAMPLE)
+    return read_history(_data, filename=filename)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def run_forecast(source_key: str, _frame: pd.DataFrame, metric: str, h: int, model: str, path_months: int,
+                 seed: int) -> dict:
+    """What the page draws, as plain data (a dict) so st.cache_data can pickle it; paths is an array
+    (months, PATHS_FOR_FUNNEL) for the funnel."""
+    series, issues = prepare_series(_frame, metric)
+    outcome = forecast_with_backtest(series, h, model, n_origins=BACKTEST_ORIGINS)
+    result = outcome.result
+    paths = result.sample_paths(max(h, path_months), PATHS_FOR_FUNNEL, seed)
+    return dict(
+        history=series, forecast=result.frame(h), model=result.model_name, description=result.description,
+        why=outcome.why, verdict=outcome.verdict, fallbacks=tuple(result.fallbacks),
+        messages=tuple(result.messages), issues=tuple(issues), backtest=outcome.backtest.summary(),
+        backtest_failures=tuple(outcome.backtest.failures), paths=paths,
+    )
+
+
+def unit_of(metric: str) -> str:
+    return "$" if any(word in metric.lower() for word in MONEY_WORDS) else ""
+
+
+def backtest_table(summary: pd.DataFrame, chosen: str) -> pd.DataFrame:
+    table = pd.DataFrame({
+        "Model": [MODEL_LABELS.get(m, m) + ("  (used)" if m == chosen else "") for m in summary.index],
+        "MASE": summary["mase"].round(2).to_numpy(),
+        "sMAPE %": summary["smape"].round(1).to_numpy(),
+        "80% range held": summary["coverage_80"].map("{:.0%}".format).to_numpy(),
+        "95% range held": summary["coverage_95"].map("{:.0%}".format).to_numpy(),
+        "MSIS": summary["msis"].round(2).to_numpy(),
+        "Forecasts checked": summary["n"].astype(int).to_numpy(),
+    })
+    return table
+
+
+def show_issues(issues: list[ImportIssue]) -> None:
+    problems = [i for i in issues if i.severity != "info"]
+    label = f"What we found in the file ({len(problems)} warning{'s' if len(problems) != 1 else ''} or error{'s' if len(problems) != 1 else ''})"
+    with st.expander(label, expanded=bool(problems) and len(problems) <= 5):
+        for issue in issues:
+            st.markdown(f"- {issue}")
+
+
+# --- layout ------------------------------------------------------------------------------------------
+scenario = state.current()
+st.title("Forecast from history")
+st.caption(
+    "Upload monthly history (a date column and one or more metrics). We fit several forecasting models, check each "
+    "against the last months of your own data, and show the forecast with the range it will most likely fall in."
+)
+
+inputs, results = st.columns([1, 2.4], gap="large")
+with inputs:
+    upload = st.file_uploader("Monthly history (CSV or Excel)", type=["csv", "xlsx"], key="forecast.upload")
+    example = st.radio("...or use an example", list(EXAMPLES), format_func=EXAMPLES.get, key="forecast.example",
+                       disabled=upload is not None)
+    if upload is not None:
+        data = upload.getvalue()
+        source_key, source_label = "upload:" + hashlib.sha256(data).hexdigest(), upload.name
+    else:
+        data, source_key, source_label = None, example, EXAMPLES[example].split(":")[0]
+    try:
+        frame, import_issues = load_history(source_key, data, upload.name if upload is not None else None)
+    except HistoryError as exc:
+        st.error(str(exc))
+        st.stop()
+    metrics = list(frame.columns)
+    preferred = [scenario.stages[0].name.lower(), "leads", "won_deals"]  # the funnel's top stage first
+    default_metric = next((m for m in preferred if m in metrics), metrics[0])
+    metric = st.selectbox("Metric", metrics, key="forecast.metric", index=metrics.index(default_metric))
+    h = st.slider("Months ahead", 1, 36, 12, key="forecast.h")
+    model = st.selectbox(
+        "Model", MODEL_CHOICES, key="forecast.model",
+        format_func=lambda m: "Best in the backtest (recommended)" if m == "auto" else MODEL_LABELS[m],
+    )
+    show_issues(import_issues)
+
+with results:
+    try:
+        with st.spinner("Fitting and backtesting..."):
+            out = SimpleNamespace(**run_forecast(source_key, frame, metric, h, model, scenario.horizon_months,
+                                                 scenario.seed))
+    except (HistoryError, ForecastInputError) as exc:
+        st.error(str(exc))
+        st.stop()
+    for issue in out.issues:
+        if issue.severity != "info":
+            st.warning(issue.message)
+    for note in out.messages:
+        st.info(note)
+    if out.fallbacks:
+        st.warning("Some models were rejected, so another was used: " + "; ".join(out.fallbacks))
+    verdict_box = st.container(key="forecast.verdict")
+    verdict_box.markdown(f"### {out.verdict}")
+    verdict_box.caption(f"Forecast by {MODEL_LABELS.get(out.model, out.model)} ({out.description}); {out.why}.")
+    unit = unit_of(metric)
+    render.chart(charts.forecast_fan_chart(out.history, out.forecast, title=f"{metric}: history and forecast",
+                                           y_title=metric, unit=unit), key="forecast.chart")
+    st.subheader("How each model did on your last months")
+    st.caption(f"Rolling-origin backtest: each model refitted at {BACKTEST_ORIGINS} past month-ends, 3 months apart, "
+               f"forecasting up to {h} months ahead. MASE below 1 beats 'same month last year'; a well-calibrated "
+               "80% range holds about 8 times in 10.")
+    st.dataframe(backtest_table(out.backtest, out.model), hide_index=True, key="forecast.backtest")
+    with st.expander("Forecast table"):
+        table = out.forecast.copy()
+        table.index = table.index.astype(str)
+        st.dataframe(table.round(1), key="forecast.table")
+        st.download_button("Download forecast (CSV)", data=table.to_csv().encode(), file_name=f"forecast_{metric}.csv",
+                           mime="text/csv", key="forecast.download", on_click="ignore")
+
+    st.subheader("Use it in the funnel")
+    start = str(out.forecast.index[0])
+    st.caption(f"The funnel simulator will follow {PATHS_FOR_FUNNEL} simulated futures of '{metric}' from {start} "
+               f"as its top-of-funnel volume, so its uncertainty includes this forecast's.")
+    if st.button(f"Use this forecast as the funnel's {scenario.stages[0].name.lower()} volume", key="forecast.to_funnel"):
+        label = f"{metric} forecast ({MODEL_LABELS.get(out.model, out.model)}) from {source_label}"
+        try:
+            state.publish(scenario.with_volume_paths(out.paths, label=label, start_month=start))
+        except ScenarioError as exc:
+            st.error(exc.message)
+        else:
+            st.success(f"The funnel now uses this forecast from {start}.")
+            st.page_link("pages/funnel.py", label="Open the funnel what-if", icon=":material/filter_alt:")

@@ -58,3 +58,27 @@ def test_impossible_arpa_shows_a_message_not_a_traceback(page, app_url):
     assert (
         "ARPA high must be at least ARPA low" in page.locator('[data-testid="stAlertContentError"]').first.inner_text()
     )
+
+
+def test_transaction_log_upload_reports_returns_and_fits(page, app_url, tmp_path):
+    # 30 customers, each buying three times; one return row that must be reported, not used.
+    lines = ["customer,date,amount"]
+    for c in range(30):
+        for month in (1, 2 + c % 5, 6 + c % 4):
+            lines.append(f"C{c},2024-{month:02d}-{1 + c % 27:02d},{10 + c}")
+    lines.append("C1,2024-03-15,-25")
+    upload = tmp_path / "log.csv"
+    upload.write_text("\n".join(lines))
+
+    open_page(page, app_url)
+    page.locator(".st-key-economics-method").get_by_text("Repeat purchase").click()
+    wait_for_app(page)
+    page.get_by_text("Repeat-purchase model").click()
+    page.locator(".st-key-economics-cal_end input").fill("2024-12-31")
+    page.locator(".st-key-economics-cal_end input").press("Enter")
+    wait_for_app(page)
+    page.locator('.st-key-economics-upload [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.get_by_text("negative amount (a return or refund)").first.wait_for()
+    wait_for_app(page)
+    assert page.get_by_text("1 returns totalling 25.00").count() >= 1
+    assert page.get_by_role("button", name="Use these estimates").count() == 1

@@ -17,6 +17,7 @@ PAGES = [
     ("pages/funnel.py", "Funnel what-if", ":material/filter_alt:"),
     ("pages/unit_economics.py", "Unit economics", ":material/payments:"),
     ("pages/scorecard.py", "Performance standards", ":material/scoreboard:"),
+    ("pages/pipeline.py", "Will we make the quarter?", ":material/request_quote:"),
     ("pages/forecast.py", "Forecast from history", ":material/timeline:"),
     ("pages/pipeline.py", "Will we make the quarter?", ":material/request_quote:"),
 ]

@@ -74,6 +74,32 @@ def backtest_pipeline(
     return BacktestResult(table, score(table))
 
 
+def reliability_table(opportunities: pd.DataFrame, origins: list[tuple[pd.Timestamp, str]] | None = None,
+                      bins: int = 10, segment: str = "product") -> pd.DataFrame:
+    """Predicted vs observed: open deals at each month-end origin, grouped by predicted chance of being won
+    next month, with the share that actually was. One row per bin: predicted (mean), observed, deals."""
+    from simulate.pipeline import as_of_snapshot, calibrate
+    from simulate.pipeline_mc import open_deal_table
+
+    origins = [o for o in (default_origins(opportunities) if origins is None else origins) if o[1] == "month"]
+    won = opportunities[opportunities["status"] == "won"].set_index("opportunity_id")["close_date"]
+    parts = []
+    for as_of, kind in origins:
+        snap = as_of_snapshot(opportunities, as_of)
+        calib = calibrate(snap, segment=segment, volatility=0.0)
+        per = period_after(as_of, kind)
+        deals = open_deal_table(snap, calib, per)
+        closed_at = deals["opportunity_id"].map(won)
+        parts.append(pd.DataFrame({"predicted": deals["p_win"], "won": closed_at.between(per.start, per.end)}))
+    if not parts:
+        return pd.DataFrame(columns=["bin", "predicted", "observed", "deals"])
+    data = pd.concat(parts, ignore_index=True)
+    edges = np.unique(np.quantile(data["predicted"], np.linspace(0, 1, bins + 1)))
+    data["bin"] = np.clip(np.searchsorted(edges, data["predicted"], side="right") - 1, 0, max(len(edges) - 2, 0))
+    table = data.groupby("bin").agg(predicted=("predicted", "mean"), observed=("won", "mean"), deals=("won", "size"))
+    return table.reset_index()
+
+
 def _ape(forecast: float, actual: float) -> float:
     return abs(forecast - actual) / actual if actual > 0 else np.nan
 

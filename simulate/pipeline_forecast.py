@@ -43,6 +43,7 @@ class PipelineForecast:
     deals: pd.DataFrame  # open deal table (see pipeline_mc.open_deal_table)
     calibration: Calibration
     histogram: pd.DataFrame
+    floor_8_in_10: float  # bookings reached in 8 of 10 trials (the 20th percentile)
     lost_ids: tuple[str, ...] = field(default=())
 
     @property
@@ -143,7 +144,8 @@ def forecast_pipeline(
         hit=None if target is None else chance_at_least(total, target), target=target,
         pipeline_in_period=float((deals["p_close"] * deals["expected_size"]).sum()),
         naive_mean=booked + len(deals) * calib.overall_win_rate * mean_won_size + float(new_book.mean()),
-        deals=deals, calibration=calib, histogram=histogram(total, bins=40), lost_ids=lost,
+        deals=deals, calibration=calib, histogram=histogram(total, bins=40),
+        floor_8_in_10=float(np.percentile(total, 20)), lost_ids=lost,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 OPEN, WON, LOST = 0, 1, 2  # outcome codes: censored (still open), closed won, closed lost
 
@@ -56,6 +57,14 @@ class CloseCurves:
         s = np.maximum(self.survival_at(age), 1e-12)
         p = (self.survival_at(start) - self.survival_at(end)) / s
         return np.clip(np.where(self.survival_at(age) > 1e-12, p, 0.0), 0.0, 1.0)
+
+    def table(self, points: int = 200) -> pd.DataFrame:
+        """Long frame for charts: days, curve ("still open" / "won" / "lost"), share; <= 3 x points rows."""
+        end = max(self.max_observed_days, 1.0) * 1.1
+        days = np.unique(np.round(np.linspace(0, end, points)))
+        parts = [pd.DataFrame({"days": days, "curve": name, "share": values})
+                 for name, values in (("still open", self.survival_at(days)), ("won", self.won_by(days)), ("lost", self.lost_by(days)))]
+        return pd.concat(parts, ignore_index=True)
 
     @property
     def max_observed_days(self) -> float:

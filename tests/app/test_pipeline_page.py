@@ -1,0 +1,65 @@
+"""The pipeline forecast page as a user drives it (Streamlit AppTest): bundled data, target, what-if, upload errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import no_exceptions
+
+PAGE = "pages/pipeline.py"
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.fixture()
+def page(app):
+    app.run()
+    app.switch_page(PAGE)
+    return app
+
+
+def test_bundled_export_gives_a_forecast_with_the_backtest(page):
+    at = page.run()
+    no_exceptions(at)
+    assert any("Imported **8,800** of 8,800 rows" in m.value for m in at.markdown)
+    assert metric(at, "P50 bookings").startswith("$")
+    assert any("P10-P90 range held the actual bookings" in m.value for m in at.markdown)
+    assert any("Q1 2018" in m.value for m in at.markdown)  # as of the export date, the next quarter
+
+
+def test_target_gives_a_chance_and_coverage(page):
+    at = page.run()
+    at.number_input(key="pipeline.target").set_value(1_000_000).run()
+    no_exceptions(at)
+    assert metric(at, "Chance of the target").endswith("%")
+    assert metric(at, "Pipeline coverage").endswith("x")
+    assert any("chance of booking the $1.00M target" in m.value for m in at.markdown)
+
+
+def test_earlier_as_of_and_month_period(page):
+    import datetime
+
+    at = page.run()
+    at.date_input(key="pipeline.as_of").set_value(datetime.date(2017, 6, 30)).run()
+    at.radio(key="pipeline.period").set_value("month").run()
+    no_exceptions(at)
+    assert any("Jul 2017" in m.value for m in at.markdown)
+
+
+def test_losing_the_biggest_deal_lowers_the_forecast(page):
+    at = page.run()
+    before = metric(at, "From existing pipeline")
+    box = at.multiselect(key="pipeline.lost_pick")
+    box.select(box.options[0].split(" - ")[0]).run()  # options show labels; the value is the deal id
+    no_exceptions(at)
+    assert any(m.value.startswith("Losing 1 deal(s) moves P50 bookings") for m in at.markdown)
+    assert metric(at, "From existing pipeline") != before
+
+
+def test_upload_mode_asks_for_a_file(page):
+    at = page.run()
+    at.radio(key="pipeline.source").set_value("Upload a CRM export").run()
+    no_exceptions(at)
+    assert any("Upload an export" in i.value for i in at.info)

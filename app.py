@@ -15,9 +15,9 @@ st.set_page_config(page_title="Funnelcast - sales & marketing planning", page_ic
 # One entry per page: (file, title, icon). Add yours here.
 PAGES = [
     ("pages/funnel.py", "Funnel what-if", ":material/filter_alt:"),
+    ("pages/capacity.py", "Capacity & quota", ":material/groups:"),
     ("pages/unit_economics.py", "Unit economics", ":material/payments:"),
     ("pages/scorecard.py", "Performance standards", ":material/scoreboard:"),
-    ("pages/pipeline.py", "Will we make the quarter?", ":material/request_quote:"),
     ("pages/forecast.py", "Forecast from history", ":material/timeline:"),
     ("pages/pipeline.py", "Will we make the quarter?", ":material/request_quote:"),
 ]

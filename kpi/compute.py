@@ -314,14 +314,16 @@ def coverage_messages(t: Tables) -> list[str]:
         sets["the activity log"] = set(t.activities["rep"].dropna().unique().tolist())
     if t.roster:
         sets["the team list"] = set(t.roster)
+    missing: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (table, reps) -> tables they are in
+    for a in sets:
+        for b in sets:
+            gone = tuple(sorted(sets[a] - sets[b]))
+            if a != b and gone:
+                missing.setdefault((b, gone), []).append(a)
     messages = []
-    names = list(sets)
-    for a in names:
-        for b in names:
-            if a == b:
-                continue
-            gone = sorted(sets[a] - sets[b])
-            if gone:
-                shown = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
-                messages.append(f"{len(gone)} rep(s) in {a} are missing from {b}: {shown}; their KPIs from {b} show as no data.")
+    for (table, gone), found_in in missing.items():
+        shown = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
+        messages.append(
+            f"{len(gone)} rep(s) in {' and '.join(found_in)} are missing from {table}: {shown}; their KPIs from {table} show as no data."
+        )
     return messages

@@ -99,9 +99,9 @@ def test_bad_standards_files_get_clear_messages(text, words):
 
 
 def test_set_save_reload_export_to_excel_with_matching_colours_and_import_again(tmp_path):
+    from kpi.compute import Tables
     from simulate.scorecard import build_scorecard
     from tests.unit.test_kpi_compute import small_opportunities
-    from kpi.compute import Tables
 
     # set
     standards = StandardSet((Standard("win_rate", 0.5, amber=0.3, scope="rep"), Standard("bookings", 4000, amber=800, scope="team")))
@@ -133,9 +133,9 @@ def test_set_save_reload_export_to_excel_with_matching_colours_and_import_again(
 
 
 def test_a_red_status_is_red_in_excel(tmp_path):
+    from kpi.compute import Tables
     from simulate.scorecard import build_scorecard
     from tests.unit.test_kpi_compute import small_opportunities
-    from kpi.compute import Tables
 
     standards = StandardSet((Standard("bookings", 20_000, amber=10_000, scope="team"),))
     card = build_scorecard(Tables(opportunities=small_opportunities()), standards)

@@ -11,13 +11,13 @@ from kpi.tables import TableError, bundled_activities, bundled_monthly, read_act
 
 def test_activity_rows_without_rep_or_with_bad_dates_are_excluded_and_reported():
     text = (
-        "Rep,Date,Type,Response Minutes,Prospect\n"
-        "Ann,2017-01-02,call,,P1\n"
-        ",2017-01-02,call,,P1\n"
-        "Bob,02/01/2017,email,,P2\n"
-        "Bob,2017-01-03,lead_response,-5,P2\n"
-        "Bob,2017-01-03,lead_response,12.5,P2\n"
-    ).encode()
+        b"Rep,Date,Type,Response Minutes,Prospect\n"
+        b"Ann,2017-01-02,call,,P1\n"
+        b",2017-01-02,call,,P1\n"
+        b"Bob,02/01/2017,email,,P2\n"
+        b"Bob,2017-01-03,lead_response,-5,P2\n"
+        b"Bob,2017-01-03,lead_response,12.5,P2\n"
+    )
     read = read_activities(text)
     assert read.frame["rep"].tolist() == ["Ann", "Bob", "Bob"]
     report = read.report.set_index("row")

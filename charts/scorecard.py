@@ -56,6 +56,7 @@ def attainability_chart(
 def fairness_chart(per_rep: pd.DataFrame, *, average: float, title: str = "Leads received per rep per period", height: int | None = None) -> alt.Chart:
     """Leads per period per rep, flagged reps highlighted, the team average as a rule. per_rep from Fairness.per_rep."""
     data = per_rep.assign(flag=per_rep["flag"].replace("", "about average"))
+    data["share"] = data["flag"].str.split(";").str[0].replace("weaker lead mix", "about average")
     bars = (
         alt.Chart(data)
         .mark_bar()
@@ -63,7 +64,7 @@ def fairness_chart(per_rep: pd.DataFrame, *, average: float, title: str = "Leads
             y=alt.Y("rep:N", sort="-x", title=None),
             x=alt.X("leads_per_period:Q", title="Leads (new opportunities) per period"),
             color=alt.Color(
-                "flag:N",
+                "share:N",
                 scale=alt.Scale(domain=["about average", "fewer leads", "more leads"], range=["#9ecae1", "#d62728", "#ff9f1c"]),
                 legend=alt.Legend(title="Share of leads", orient="bottom"),
             ),
@@ -74,5 +75,13 @@ def fairness_chart(per_rep: pd.DataFrame, *, average: float, title: str = "Leads
             ],
         )
     )
+    if "lead_value_of_team" in data:
+        bars = bars.encode(tooltip=[
+            alt.Tooltip("rep:N", title="Rep"),
+            alt.Tooltip("leads_per_period:Q", title="Leads per period", format=",.1f"),
+            alt.Tooltip("share_of_average:Q", title="Of the average", format=".0%"),
+            alt.Tooltip("lead_value_of_team:Q", title="Lead value vs team", format=".0%"),
+            alt.Tooltip("flag:N", title="Flag"),
+        ])
     rule = alt.Chart(pd.DataFrame({"x": [average]})).mark_rule(color=TARGET, strokeWidth=2).encode(x="x:Q")
     return alt.layer(bars, rule).properties(title=title, height=height or max(160, 16 * len(data)))

@@ -123,9 +123,11 @@ def write_xlsx(card, path: str | Path | None = None, *, title: str = "KPI scorec
     if card.fair is not None:
         ws.append([_cell(card.fair.message)])
         ws.append(["Leads = new opportunities assigned per rep; flag when under 75% or over 125% of the team average per rep."])
-        header(ws, ["Rep", "Leads", "Leads per period", "Share of average", "Flag"], 3)
-        for row in card.fair.per_rep.itertuples(index=False):
-            ws.append([_cell(v) for v in (row.rep, row.leads, row.leads_per_period, row.share_of_average, row.flag)])
+        ws.append(["Lead value = average over a rep's leads of their product's team bookings per closed deal; vs team = "
+                   "that value / the team's."])
+        header(ws, ["Rep", "Leads", "Leads per period", "Share of average", "Lead value", "Lead value vs team", "Flag"], 4)
+        for row in card.fair.per_rep.to_dict(orient="records"):
+            ws.append([_cell(row.get(k)) for k in ("rep", "leads", "leads_per_period", "share_of_average", "lead_value", "lead_value_of_team", "flag")])
 
     ws = wb.create_sheet("KPIs")
     header(ws, ["Key", "KPI", "Category", "Latest period", "Team value", "Unit", "Better when", "Formula", "Note"])

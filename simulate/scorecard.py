@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from kpi.catalogue import CATALOGUE, get
-from kpi.compute import TEAM, KPIValues, Tables, compute
+from kpi.compute import TEAM, KPIValues, Tables, compute, period_of
 from simulate.engine import SimulationResult
-from simulate.scorecard_attain import Attainability, Fairness, attainability, fairness
+from simulate.scorecard_attain import Attainability, Fairness, attainability, fairness, lead_value
 from simulate.scorecard_sim import NextPeriodChance, chance_next_period
 from simulate.standards import Standard, StandardSet
 
@@ -132,7 +132,13 @@ def build_scorecard(
             attain[std.key] = a
     leads = month.of("new_opportunities")
     lead_rows = leads[leads["rep"] != TEAM]
-    fair = fairness(lead_rows, window=window) if len(lead_rows) else None
+    fair = None
+    if len(lead_rows):
+        window_periods = sorted(lead_rows["period"].unique())[-window:]
+        o = tables.opportunities
+        has_products = "product" in o.columns and o["product"].notna().any()
+        quality = lead_value(o, lead_rows, window_periods, lambda d: period_of(d, "month")) if has_products else None
+        fair = fairness(lead_rows, window=window, quality=quality)
     return Scorecard(
         rows=pd.DataFrame(rows, columns=ROW_COLUMNS),
         reps=_rep_table(standards, values),

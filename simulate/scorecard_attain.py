@@ -149,7 +149,7 @@ def _pooled(num: np.ndarray, den: np.ndarray, fallback: np.ndarray) -> np.ndarra
 class Fairness:
     """Leads received per rep per period over the window, and whether shares look unequal."""
 
-    per_rep: pd.DataFrame  # rep, leads, leads_per_period, share_of_average, flag
+    per_rep: pd.DataFrame  # rep, leads, leads_per_period, share_of_average, flag[, lead_value, lead_value_of_team]
     periods: int
     mean_per_rep: float
     cv: float  # spread across reps: standard deviation / mean of their totals
@@ -165,8 +165,25 @@ class Fairness:
         }
 
 
-def fairness(lead_rows: pd.DataFrame, *, window: int = 6) -> Fairness:
-    """From per-rep rows of `new_opportunities` (rep, period, value)."""
+def lead_value(opportunities: pd.DataFrame, rep_periods: pd.Series, periods: list[str], period_label) -> pd.Series:
+    """Average expected value of the leads each rep received in `periods`: a measure of lead *quality*.
+
+    A lead's expected value is what a closed opportunity of its product has booked on average across the
+    team (won amount / closed deals of that product, all history), so a rep given cheaper or harder
+    products gets a lower value. `period_label(dates)` maps created dates to period labels.
+    """
+    o = opportunities
+    closed = o[o["status"].isin(["won", "lost"])]
+    booked = closed["amount"].where(closed["status"] == "won", 0.0).fillna(0.0)
+    per_product = booked.groupby(closed["product"]).sum() / closed.groupby("product").size()
+    fresh = o[o["created_date"].notna()]
+    fresh = fresh[period_label(fresh["created_date"]).isin(periods).to_numpy()]
+    values = fresh["product"].map(per_product)
+    return values.groupby(fresh["owner"]).mean()
+
+
+def fairness(lead_rows: pd.DataFrame, *, window: int = 6, quality: pd.Series | None = None) -> Fairness:
+    """From per-rep rows of `new_opportunities` (rep, period, value); `quality`: rep -> expected value per lead."""
     rows = recent(lead_rows, window)
     periods = int(rows["period"].nunique())
     totals = rows.groupby("rep")["value"].sum(min_count=1).dropna()  # reps absent from the CRM: not judged
@@ -184,6 +201,15 @@ def fairness(lead_rows: pd.DataFrame, *, window: int = 6) -> Fairness:
         {"rep": totals.index, "leads": leads, "leads_per_period": leads / max(periods, 1), "share_of_average": ratio, "flag": flag}
     ).sort_values("leads", ascending=False, ignore_index=True)
     n_flag = int((flag != "").sum())
+    weaker = 0
+    if quality is not None and len(quality.dropna()):
+        value = quality.reindex(per_rep["rep"]).to_numpy(dtype=float)
+        team_value = float(np.nansum(value * per_rep["leads"].to_numpy()) / per_rep["leads"].to_numpy()[np.isfinite(value)].sum())
+        per_rep["lead_value"] = value
+        per_rep["lead_value_of_team"] = value / team_value
+        weak = per_rep["lead_value_of_team"].to_numpy() < FAIR_LOW
+        per_rep["flag"] = [f"{f}; weaker lead mix" if w and f else ("weaker lead mix" if w else f) for f, w in zip(per_rep["flag"], weak, strict=True)]
+        weaker = int(weak.sum())
     if unequal:
         message = (
             f"Reps get unequal shares of leads: spread {cv:.0%} of the average over the last {periods} periods "
@@ -192,4 +218,7 @@ def fairness(lead_rows: pd.DataFrame, *, window: int = 6) -> Fairness:
         )
     else:
         message = f"Leads are shared about equally (spread {cv:.0%} of the average over the last {periods} periods)."
+    if weaker:
+        message += (f" {weaker} rep(s) get a weaker lead mix: their leads' expected value (from each product's team "
+                    "average bookings per closed deal) is under 75% of the team's.")
     return Fairness(per_rep, periods, mean / max(periods, 1), cv, p, unequal, message)

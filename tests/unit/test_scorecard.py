@@ -14,7 +14,7 @@ from simulate import engine
 from simulate.rates import Rate
 from simulate.scenario import LeadVolume, Scenario, Stage
 from simulate.scorecard import build_scorecard, bundled_tables
-from simulate.scorecard_attain import attainability, fairness
+from simulate.scorecard_attain import attainability, fairness, lead_value
 from simulate.scorecard_sim import chance_next_period
 from simulate.standards import Standard, StandardSet, default_standards
 
@@ -98,6 +98,26 @@ def test_fairness_flags_a_rep_who_gets_far_fewer_leads():
     flags = dict(zip(fair.per_rep["rep"], fair.per_rep["flag"], strict=True))
     assert flags == {"A": "", "B": "", "C": "", "D": "", "E": "fewer leads"}
     assert fair.mean_per_rep == pytest.approx(252 / 6)
+
+
+def test_lead_quality_is_the_product_expected_value_of_the_leads_received():
+    # product P: 2 closed, one won for 1,000 -> 500 per closed deal; product Q: 2 closed, one won for 100 -> 50
+    history = pd.DataFrame({
+        "owner": ["A", "A", "B", "B", "A", "B", "B"],
+        "product": ["P", "P", "Q", "Q", "P", "Q", "Q"],
+        "status": ["won", "lost", "won", "lost", "open", "open", "open"],
+        "amount": [1000.0, 0.0, 100.0, 0.0, np.nan, np.nan, np.nan],
+        "created_date": pd.to_datetime(["2016-12-01"] * 4 + ["2017-01-05", "2017-01-06", "2017-01-07"]),
+    })
+    quality = lead_value(history, None, ["2017-01"], lambda d: d.dt.strftime("%Y-%m"))
+    assert quality.to_dict() == {"A": 500.0, "B": 50.0}
+    leads = pd.DataFrame({"rep": ["A", "B"], "period": ["2017-01"] * 2, "value": [1.0, 2.0]})
+    fair = fairness(leads, quality=quality)
+    team = (500 * 1 + 50 * 2) / 3  # expected value per lead over all leads
+    by_rep = fair.per_rep.set_index("rep")
+    assert by_rep.loc["B", "lead_value_of_team"] == pytest.approx(50 / team)
+    assert "weaker lead mix" in by_rep.loc["B", "flag"] and "weaker" not in by_rep.loc["A", "flag"]
+    assert "weaker lead mix" in fair.message
 
 
 def point_scenario() -> Scenario:

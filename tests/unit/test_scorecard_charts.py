@@ -37,6 +37,6 @@ def test_fairness_chart_marks_flagged_reps_and_the_average():
                          "share_of_average": [1.0] * 19 + [0.2], "flag": [""] * 19 + ["fewer leads"]})
     spec = fairness_chart(data, average=9.6).to_dict()
     bars, rule = layer_data(spec)
-    assert {row["flag"] for row in bars} == {"about average", "fewer leads"}
+    assert {row["share"] for row in bars} == {"about average", "fewer leads"}
     assert rule == [{"x": 9.6}]
     assert spec["height"] == 16 * 20

@@ -239,10 +239,14 @@ st.subheader("Reps")
 rep_std = [s for s in standards.standards if s.scope == "rep" and s.kpi in card.reps.columns]
 if rep_std:
     reps = card.reps[["rep"] + [s.kpi for s in rep_std] + ["reds"]].rename(columns={s.kpi: get(s.kpi).name for s in rep_std} | {"rep": "Rep", "reds": "Reds"})
+    if (kpi_key, scope) in card.attain:  # each rep's simulated chance of meeting the standard in focus
+        chance = card.attain[(kpi_key, scope)].per_rep.set_index("rep")["chance_next"]
+        reps[f"Chance next period: {get(kpi_key).name}"] = card.reps["rep"].map(chance).to_numpy()
     styles = pd.DataFrame("", index=reps.index, columns=reps.columns)
     for s in rep_std:
         styles[get(s.kpi).name] = card.reps[f"{s.kpi}__status"].map(lambda v: STATUS_CSS.get(v, "")).to_numpy()
     fmt = {get(s.kpi).name: (lambda u: (lambda v: format_value(v, u)))(get(s.kpi).unit) for s in rep_std}
+    fmt |= {c: (lambda v: format_value(v, "share")) for c in reps.columns if c.startswith("Chance next period")}
     st.dataframe(reps.style.apply(lambda _: styles, axis=None).format(fmt), hide_index=True, width="stretch", key="scorecard.reps")
     st.caption("Latest period of each standard. Click a column header to sort; 'Reds' counts red standards per rep.")
 

@@ -78,3 +78,13 @@ def test_overlapping_bands_in_a_standards_file_exit_2(tmp_path, capsys):
     bad.write_text(json.dumps({"standards": [{"kpi": "win_rate", "target": 0.6, "amber": 0.7}]}))
     code, _, err = run(capsys, CRM, "--json", "--standards", str(bad))
     assert code == 2 and "overlap" in err and "standards[win_rate].amber" in err
+
+
+def test_python_m_simulate_scorecard_is_registered(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "simulate", "scorecard", CRM, "--json", "--trials", "200"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert {"standards", "reps", "overview", "attainability", "fairness", "messages"} <= set(json.loads(out.stdout))

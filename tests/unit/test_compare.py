@@ -1,0 +1,115 @@
+"""Scenario comparison: same seed for all, paired deltas with honest Monte Carlo errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import numpy as np
+import pytest
+
+from simulate import compare, engine, summary
+from simulate.rates import Rate
+from simulate.scenario import Scenario, Stage, default_scenario
+
+TRIALS = 2_000
+
+
+def better_mql_sql(base: Scenario) -> Scenario:
+    stages = list(base.stages)
+    stages[3] = Stage(stages[3].name, Rate.range(0.33, 0.43))
+    return base.replace(name="Better MQL->SQL", stages=tuple(stages))
+
+
+def test_headlines_equal_each_scenarios_own_run_with_the_common_seed():
+    base = default_scenario()
+    other = better_mql_sql(base).replace(seed=99, trials=500)  # its own seed and trials are overridden
+    result = compare.compare([base, other], trials=TRIALS, seed=5)
+    for scenario, head in zip([base, other], result.headlines, strict=True):
+        expected = summary.funnel_summary(engine.run(scenario, trials=TRIALS, seed=5))
+        assert head == expected
+    assert result.labels == ["A: Base plan", "B: Better MQL->SQL"]
+
+
+def test_identical_scenarios_pair_trial_by_trial():
+    base = default_scenario()
+    result = compare.compare([base, base.replace(name="Copy")], trials=TRIALS)
+    row = result.deltas.iloc[0]
+    assert row["revenue_mean_delta"] == 0 and row["revenue_mean_delta_mc_se"] == 0
+    assert row["p_b_beats_a"] == 0 and row["p_tie"] == 1
+    assert row["revenue_mean_delta_mc_se_independent"] > 0
+
+
+@functools.cache
+def replicated_deltas(reps: int = 24) -> tuple[np.ndarray, np.ndarray, float]:
+    """B - A mean revenue over `reps` seeds: with a shared seed, with B on its own seed, and the mean
+    paired error compare reports for one run."""
+    base = default_scenario()
+    better = better_mql_sql(base)
+    crn, independent, claimed = [], [], []
+    for rep in range(reps):
+        a = engine.run(base, trials=TRIALS, seed=rep).period_revenue()
+        b_same = engine.run(better, trials=TRIALS, seed=rep)
+        b_other = engine.run(better, trials=TRIALS, seed=10_000 + rep).period_revenue()
+        crn.append(b_same.period_revenue().mean() - a.mean())
+        independent.append(b_other.mean() - a.mean())
+        claimed.append(compare._delta_row("B", a, b_same.period_revenue(), a, b_same.period_revenue(), b_same, b_same)["revenue_mean_delta_mc_se"])
+    return np.array(crn), np.array(independent), float(np.mean(claimed))
+
+
+def test_reported_paired_error_matches_the_scatter_of_the_delta_over_seeds():
+    crn, independent, claimed = replicated_deltas()
+    # 24 replications: the sample sd is within +/-35% of the true one with ~95% probability (chi-square, 23 df);
+    # the iid formula is slightly conservative under Latin hypercube, so allow down to half
+    assert 0.5 * claimed < np.std(crn, ddof=1) < 1.35 * claimed
+    # both designs estimate the same delta
+    assert np.mean(crn) == pytest.approx(np.mean(independent), abs=4 * np.std(independent, ddof=1) / np.sqrt(len(crn)))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine.run draws Poisson counts (rejection sampling) and deal-size normals from one stream, so "
+    "per-deal luck is not shared between scenarios; Latin hypercube already removes most rate variance. "
+    "Passes once the engine draws those by inverse CDF from pre-drawn uniforms (see docs/scenarios.md)",
+)
+def test_common_random_numbers_make_the_delta_far_more_stable_than_independent_streams():
+    crn, independent, _ = replicated_deltas()
+    # F-test at 24 replications: a variance ratio below 0.3 is far outside chance (F(23, 23) 1% point ~ 0.37)
+    assert np.var(crn, ddof=1) / np.var(independent, ddof=1) < 0.3
+
+
+def test_chance_b_beats_a_and_its_error():
+    base = default_scenario()
+    bigger = base.replace(name="More volume", volume=dataclasses.replace(base.volume, level=base.volume.level * 1.25))
+    result = compare.compare([base, bigger], trials=TRIALS)
+    row = result.deltas.iloc[0]
+    assert 0.6 < row["p_b_beats_a"] < 1
+    p = row["p_b_beats_a"]
+    assert row["p_b_beats_a_mc_se"] == pytest.approx(np.sqrt(p * (1 - p) / TRIALS))
+    assert row["revenue_mean_delta"] == pytest.approx(result.headlines[1].revenue.mean - result.headlines[0].revenue.mean)
+
+
+def test_inputs_that_differ_are_flagged_and_no_others():
+    base = default_scenario()
+    hire = base.replace(name="Hire", deal_size=dataclasses.replace(base.deal_size, median=20_000.0))
+    table = compare.compare([base, better_mql_sql(base), hire], trials=500).inputs
+    flagged = set(table.loc[table["differs"], "input"])
+    assert flagged == {"Conversion MQL -> SQL", "Deal size"}
+    row = table.set_index("input").loc["Deal size"]
+    assert row["A: Base plan"] == "median $18.0k, P90 $45.0k" and row["C: Hire"] == "median $20.0k, P90 $45.0k"
+
+
+def test_histograms_share_bins_and_each_sums_to_one():
+    base = default_scenario()
+    result = compare.compare([base, better_mql_sql(base), base.replace(name="C"), base.replace(name="D")], trials=TRIALS)
+    hist = result.histograms
+    assert hist.groupby("scenario")["share"].sum().round(12).eq(1).all()
+    starts = hist.groupby("scenario")["bin_start"].apply(tuple)
+    assert starts.nunique() == 1
+    assert len(result.revenue_bands) == 4 * base.horizon_months
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_two_to_four_scenarios(count):
+    with pytest.raises(ValueError, match="two to four"):
+        compare.compare([default_scenario()] * count)

@@ -131,10 +131,12 @@ with results:
         st.warning("Some models were rejected, so another was used: " + "; ".join(out.fallbacks))
     verdict_box = st.container(key="forecast.verdict")
     verdict_box.markdown(f"### {out.verdict}")
-    verdict_box.caption(f"Forecast by {MODEL_LABELS.get(out.model, out.model)} ({out.description}); {out.why}.")
+    verdict_box.caption(f"Forecast of '{metric}' from {source_label} by {MODEL_LABELS.get(out.model, out.model)} "
+                        f"({out.description}); {out.why}.")
     unit = unit_of(metric)
-    render.chart(charts.forecast_fan_chart(out.history, out.forecast, title=f"{metric}: history and forecast",
-                                           y_title=metric, unit=unit), key="forecast.chart")
+    with st.container(key="forecast.chart"):
+        render.chart(charts.forecast_fan_chart(out.history, out.forecast, title=f"{metric}: history and forecast",
+                                               y_title=metric, unit=unit))
     st.subheader("How each model did on your last months")
     st.caption(f"Rolling-origin backtest: each model refitted at {BACKTEST_ORIGINS} past month-ends, 3 months apart, "
                f"forecasting up to {h} months ahead. MASE below 1 beats 'same month last year'; a well-calibrated "

@@ -248,7 +248,7 @@ if rep_std:
     fmt = {get(s.kpi).name: (lambda u: (lambda v: format_value(v, u)))(get(s.kpi).unit) for s in rep_std}
     fmt |= {c: (lambda v: format_value(v, "share")) for c in reps.columns if c.startswith("Chance next period")}
     st.dataframe(reps.style.apply(lambda _: styles, axis=None).format(fmt), hide_index=True, width="stretch", key="scorecard.reps")
-    st.caption("Latest period of each standard. Click a column header to sort; 'Reds' counts red standards per rep.")
+    st.caption("Latest complete period of each standard. Click a column header to sort; 'Reds' counts red standards per rep.")
 
 st.subheader("Fairness: leads per rep")
 if card.fair is not None:

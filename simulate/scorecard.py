@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.catalogue import CATALOGUE, get
-from kpi.compute import TEAM, KPIValues, Tables, compute, period_of
+from kpi.compute import FREQ, TEAM, KPIValues, Tables, compute, period_of
 from simulate.engine import SimulationResult
 from simulate.scorecard_attain import Attainability, Fairness, attainability, fairness, lead_value
 from simulate.scorecard_sim import NextPeriodChance, chance_next_period
@@ -107,6 +107,42 @@ def kpi_values(tables: Tables, standards: StandardSet) -> dict[str, KPIValues]:
     return {period: compute(tables, period, list(keys) if keys else None) for period, keys in plan}
 
 
+def data_end(tables: Tables) -> dict[str, pd.Timestamp | None]:
+    """Last date each table covers (open deals' expected close dates do not count)."""
+    end: dict[str, pd.Timestamp | None] = {"opportunities": None, "activities": None}
+    o = tables.opportunities
+    if o is not None and len(o):
+        closed = o.loc[o["status"].isin(["won", "lost"]), "close_date"]
+        end["opportunities"] = pd.Series([o["created_date"].max(), closed.max()]).max()
+    if tables.activities is not None and len(tables.activities):
+        end["activities"] = pd.to_datetime(tables.activities["date"]).max()
+    return end
+
+
+def _last_working_day(label: str, period: str) -> pd.Timestamp:
+    last = pd.Period(label, freq=FREQ[period]).end_time.normalize()
+    return last - pd.Timedelta(days=max(0, last.weekday() - 4))  # Saturday/Sunday -> Friday
+
+
+def complete_periods(kv: KPIValues, period: str, tables: Tables) -> KPIValues:
+    """Drop each KPI's periods that end after its table's last date: a partial period would look like a miss.
+
+    A period is complete when its last working day is on or before the table's last date. Kept as is when
+    no period is complete (then the latest, partial one is all there is).
+    """
+    ends = data_end(tables)
+    trimmed = {}
+    for key, frame in kv.by_kpi.items():
+        end = ends.get(get(key).source)
+        labels = sorted(frame["period"].unique())
+        if end is None or not labels:
+            trimmed[key] = frame
+            continue
+        done = [label for label in labels if _last_working_day(label, period) <= end]
+        trimmed[key] = frame[frame["period"] <= done[-1]] if done else frame
+    return KPIValues(by_kpi=trimmed, needs=kv.needs, messages=kv.messages)
+
+
 def build_scorecard(
     tables: Tables,
     standards: StandardSet,
@@ -123,6 +159,7 @@ def build_scorecard(
     data, not on the standards' targets, so changing a target need not recompute them.
     """
     values = values if values is not None else kpi_values(tables, standards)
+    values = {period: complete_periods(kv, period, tables) for period, kv in values.items()}
     month = values["month"]
     rows, attain = [], {}
     for std in standards.standards:

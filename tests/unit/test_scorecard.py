@@ -185,3 +185,15 @@ def test_a_standard_without_its_data_shows_needs_not_a_number():
     assert row["status"] == "no data" and math.isnan(row["actual"])
     assert row["note"].startswith("needs: ") and "response_minutes" in row["note"]
     assert "lead_response_minutes" not in card.reps.columns
+
+
+def test_a_partial_last_period_is_not_scored_as_a_miss():
+    from tests.unit.test_kpi_compute import small_opportunities
+
+    opps = small_opportunities()
+    late = pd.DataFrame({"opportunity_id": ["8"], "owner": ["Ann"], "status": ["won"], "amount": [10.0],
+                         "created_date": pd.to_datetime(["2017-03-01"]), "close_date": pd.to_datetime(["2017-03-03"])})
+    opps = pd.concat([opps, late], ignore_index=True)  # the export ends on 3 March: March has barely started
+    card = build_scorecard(Tables(opportunities=opps), StandardSet((Standard("bookings", 4000, amber=800, scope="team"),)))
+    row = card.rows.iloc[0]
+    assert row["latest_period"] == "2017-02" and row["actual"] == 5000.0 and row["status"] == "green"

@@ -110,7 +110,8 @@ def test_set_save_reload_export_to_excel_with_matching_colours_and_import_again(
     path.write_text(standards.to_json())
     reloaded = StandardSet.from_json(path.read_text())
     assert reloaded == standards
-    # score and export: February: team win rate 2/2 (green), team bookings 5,000 (green); per rep both 100%
+    # score and export: the export ends on 10 February, so January is the latest complete month:
+    # reps' win rates 1/2 and 0/2 -> median 25% (red, below amber 30%); team bookings 1,000 (amber: 800-4,000)
     card = build_scorecard(Tables(opportunities=small_opportunities()), reloaded)
     xlsx = tmp_path / "scorecard.xlsx"
     write_xlsx(card, xlsx)
@@ -122,7 +123,7 @@ def test_set_save_reload_export_to_excel_with_matching_colours_and_import_again(
         statuses[(ws.cell(r, 1).value, ws.cell(r, 2).value)] = status
         assert ws.cell(r, 9).fill.start_color.rgb.endswith(FILLS[status])
         assert ws.cell(r, 5).fill.start_color.rgb.endswith(FILLS[status])
-    assert statuses == {("Win rate (opportunity -> customer)", "rep"): "green", ("Bookings", "team"): "green"}
+    assert statuses == {("Win rate (opportunity -> customer)", "rep"): "red", ("Bookings", "team"): "amber"}
     reps = load_workbook(xlsx)["Reps"]
     for r in range(3, reps.max_row + 1):
         value = reps.cell(r, 2).value
@@ -139,7 +140,7 @@ def test_a_red_status_is_red_in_excel(tmp_path):
 
     standards = StandardSet((Standard("bookings", 20_000, amber=10_000, scope="team"),))
     card = build_scorecard(Tables(opportunities=small_opportunities()), standards)
-    assert card.rows["status"].tolist() == ["red"]  # 5,000 < 10,000
+    assert card.rows["status"].tolist() == ["red"]  # January (the latest complete month): 1,000 < 10,000
     ws = load_workbook(__import__("io").BytesIO(write_xlsx(card)))["Scorecard"]
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Bookings")
     assert ws.cell(row, 9).fill.start_color.rgb.endswith(FILLS["red"])

@@ -51,3 +51,36 @@ def test_overlapping_bands_show_a_message_not_a_traceback(page, app_url):
     wait_for_app(page)
     assert "overlap" in page.locator('[data-testid="stAlertContentError"]').first.inner_text()
     assert "GREEN" in page.locator(STATUS).inner_text()
+
+
+def test_export_to_excel_and_import_the_standards_again(page, app_url, tmp_path):
+    from openpyxl import load_workbook
+
+    from kpi.report_xlsx import FILLS, read_standards_xlsx
+
+    page.goto(f"{app_url}/scorecard")
+    wait_for_app(page)
+    set_number(page, "amber", "85")
+    wait_for_app(page)
+    set_number(page, "target", "95")
+    page.wait_for_function("(sel) => document.querySelector(sel).innerText.includes('RED')", arg=STATUS)
+    wait_for_app(page)
+    with page.expect_download() as download:
+        page.locator(".st-key-scorecard-dl_xlsx button").click()
+    path = tmp_path / "scorecard.xlsx"
+    download.value.save_as(path)
+    ws = load_workbook(path)["Scorecard"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Win rate (opportunity -> customer)")
+    assert ws.cell(row, 9).value == "red" and ws.cell(row, 9).fill.start_color.rgb.endswith(FILLS["red"])
+    assert read_standards_xlsx(path).get("win_rate", "rep").target == 0.95
+
+    # a fresh session starts from the defaults (65%: green) and imports the exported standards (95%: red)
+    fresh = page.context.browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
+    fresh.goto(f"{app_url}/scorecard")
+    wait_for_app(fresh)
+    assert "GREEN" in fresh.locator(STATUS).inner_text()
+    fresh.locator('.st-key-scorecard-import input[type="file"]').set_input_files(str(path))
+    fresh.wait_for_function("(sel) => document.querySelector(sel).innerText.includes('RED')", arg=STATUS)
+    wait_for_app(fresh)
+    assert fresh.locator(".st-key-scorecard-target input").input_value().startswith("95")
+    fresh.context.close()

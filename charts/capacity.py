@@ -48,6 +48,7 @@ def quota_curve_chart(
             "quota": [recommended, quota],
             "label": [f"{target_share:.0%} of reps", "Current quota"],
             "colour": [AT_QUOTA, TARGET],
+            "y": [10, 26],  # pixels from the top: stacked so the two labels never overlap
         }
     )
     rules = (
@@ -62,7 +63,7 @@ def quota_curve_chart(
     text = (
         alt.Chart(marks)
         .mark_text(align="left", dx=4, dy=-6, fontWeight="bold")
-        .encode(x="quota:Q", y=alt.value(10), text="label:N", color=alt.Color("colour:N", scale=None))
+        .encode(x="quota:Q", y=alt.Y("y:Q", scale=None), text="label:N", color=alt.Color("colour:N", scale=None))
     )
     return alt.layer(band, line, rules, text).properties(
         title=alt.TitleParams(

@@ -240,7 +240,9 @@ with results:
     st.subheader("Decisions")
     advice, changes, change_text = decisions(scenario.to_json())
     st.markdown(f"**Headcount for a {percent(advice.confidence)} chance of the plan.** {advice.sentence}")
-    table = advice.table().rename(
+    table = advice.table()
+    table["extra_hires"] = [("not reachable" if v is None or pd.isna(v) else f"{int(v)}") for v in table["extra_hires"]]
+    table = table.rename(
         columns={
             "hire_by": "Extra reps starting in",
             "extra_hires": "Extra reps needed",
@@ -250,6 +252,9 @@ with results:
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"Chance of plan": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})  # fmt: skip
     st.markdown(f"**Ramp and attrition.** {change_text}")
+    changes = changes.assign(
+        team_bookings=changes["team_bookings"].round(), bookings_change=changes["bookings_change"].round()
+    )
     shown = changes.rename(columns={"case": "Case", "team_bookings": "Team bookings", "bookings_change": "Change",
                                     "p_hit_plan": "Chance of plan", "share_at_quota": "Reps at quota"})  # fmt: skip
     st.dataframe(shown[["Case", "Team bookings", "Change", "Chance of plan", "Reps at quota"]], hide_index=True, width="stretch",

@@ -17,9 +17,10 @@ from simulate.capacity_summary import expected_share_at_quota
 from simulate.engine import SimulationResult
 from simulate.scenario import Scenario
 from simulate.team import TeamPlan
-from simulate.wording import chance_in_10, format_value, percent
+from simulate.wording import format_value, percent
 
 SEARCH_TRIALS = 2_000
+NEAR_CEILING = 0.02  # "close to what hiring can achieve": within 2 points of the funnel's own chance
 
 
 def slower_ramp(curve: tuple[float, ...], extra_months: int) -> tuple[float, ...]:
@@ -70,6 +71,7 @@ class HeadcountAdvice:
     planned_hires: int
     options: list[HiringOption]
     sentence: str
+    near_ceiling: HiringOption | None = None  # when the confidence is out of reach: hires that get close to the ceiling
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -114,6 +116,17 @@ def headcount_needed(
             options.append(HiringOption(month, label, None, ceiling))
             continue
         options.append(_search(scenario, funnel, team, month, label, confidence, max_extra, trials))
+    near = None
+    if ceiling < confidence and current < ceiling - NEAR_CEILING and months:
+        near = _search(
+            scenario, funnel, team, months[0], funnel.months[months[0]], ceiling - NEAR_CEILING, max_extra, trials
+        )
+    sentence = headcount_sentence(confidence, current, ceiling, options)
+    if near is not None and near.extra_hires is not None:
+        sentence += (
+            f" {near.extra_hires} more reps by {near.month_label} would take it to {percent(near.chance)}, "
+            f"within {percent(NEAR_CEILING)} of that limit."
+        )
     return HeadcountAdvice(
         confidence=confidence,
         current_chance=current,
@@ -121,7 +134,8 @@ def headcount_needed(
         starting_headcount=team.starting_headcount,
         planned_hires=team.planned_hires,
         options=options,
-        sentence=headcount_sentence(confidence, current, ceiling, options),
+        sentence=sentence,
+        near_ceiling=near,
     )
 
 
@@ -201,13 +215,13 @@ def cost_of_changes(
 
 
 def change_sentence(frame: pd.DataFrame, metric: str) -> str:
-    """E.g. "A ramp 3 months slower costs $210k in the period (chance of plan 5 in 10 -> 4 in 10)."."""
+    """E.g. "Cost of ramp 3 months slower: $210k less booked (chance of plan 52% -> 41%, reps at quota ...)"."""
     base = frame.iloc[0]
     parts = []
     for _, row in frame.iloc[1:].iterrows():
         parts.append(
             f"{row['case'].lower()}: {format_value(-row['bookings_change'], metric)} less booked "
-            f"(chance of plan {chance_in_10(base['p_hit_plan'])} -> {chance_in_10(row['p_hit_plan'])}, "
+            f"(chance of plan {percent(base['p_hit_plan'])} -> {percent(row['p_hit_plan'])}, "
             f"reps at quota {percent(base['share_at_quota'])} -> {percent(row['share_at_quota'])})"
         )
     return "Cost of " + "; ".join(parts) + "."

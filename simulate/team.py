@@ -68,7 +68,7 @@ class TeamPlan:
     backfill: bool = True
     backfill_delay_months: int = 2
     productivity_spread: float = 0.25
-    deals_per_rep_month: float = 1.8
+    deals_per_rep_month: float = 1.5
     routing: str = "capacity"
     territory_skew: float = 0.3
     quota: float = 120_000.0

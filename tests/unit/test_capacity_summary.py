@@ -177,3 +177,18 @@ def test_cli_run_json_reports_the_team(tmp_path):
     expected = recommended_quota(simulate_team(scenario, engine.run(scenario, trials=2_000, seed=7)))
     assert payload["recommended_quota"] == pytest.approx(expected)
     assert 0 <= payload["share_reps_at_quota"]["p10"] <= payload["share_reps_at_quota"]["p90"] <= 1
+
+
+def test_out_of_reach_confidence_still_says_how_many_reps_get_close_to_the_ceiling():
+    # About 20 won deals a month from the funnel, target 60 in the quarter: the funnel alone makes it about
+    # half the time, so 90% is out of reach; two reps closing one deal a month each are far below that.
+    scenario = capacity_bound_scenario(target_deals=60, reps=2)
+    scenario = scenario.replace(volume=LeadVolume(level=40, growth=0.0, overdispersion=0.0))
+    funnel = engine.run(scenario, trials=2_000, seed=5)
+    advice = headcount_needed(scenario, funnel, confidence=0.9, months=[0], trials=2_000)
+    assert 0.3 < advice.ceiling < 0.7 and advice.current_chance < 0.01
+    assert advice.options[0].extra_hires is None
+    near = advice.near_ceiling
+    assert near is not None and near.extra_hires is not None
+    assert near.chance >= advice.ceiling - 0.02
+    assert f"{near.extra_hires} more reps by" in advice.sentence

@@ -61,7 +61,7 @@ def compare(scenarios: list[Scenario], *, trials: int | None = None, seed: int |
     trials = int(trials if trials is not None else scenarios[0].trials)
     seed = int(seed if seed is not None else scenarios[0].seed)
     labels = [_label(k, s) for k, s in enumerate(scenarios)]
-    results = [engine.run(s, trials=trials, seed=seed) for s in scenarios]
+    results = [engine.run(s, trials=trials, seed=seed, stage_trials=0) for s in scenarios]  # no funnel picture needed
     headlines = [summary.funnel_summary(r) for r in results]
     revenue = [r.period_revenue() for r in results]
     metric = [r.period_metric() for r in results]
@@ -143,8 +143,15 @@ def describe_inputs(scenario: Scenario) -> dict[str, str]:
         section = getattr(scenario, key)
         if section is not None:
             for path, item in _flatten(section.to_dict(), key).items():
-                rows[path] = item
+                rows[_readable(path)] = item
     return rows
+
+
+def _readable(path: str) -> str:
+    """"team.current_reps[1].count" -> "Team: current reps 1, count"."""
+    section, _, rest = path.partition(".")
+    rest = rest.replace("_", " ").replace("[", " ").replace("]", "").replace(".", ", ")
+    return f"{section.capitalize()}: {rest}" if rest else section.capitalize()
 
 
 def _flatten(data: object, prefix: str) -> dict[str, str]:

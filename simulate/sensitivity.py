@@ -139,14 +139,14 @@ def tornado(scenario: Scenario, *, trials: int | None = None, seed: int | None =
     """Swing each uncertain input P10 -> P90 with the others at P50 (same seed for every run)."""
     trials = int(trials if trials is not None else min(scenario.trials, TORNADO_TRIALS))
     seed = int(seed if seed is not None else scenario.seed)
-    base = base if base is not None else engine.run(scenario, trials=trials, seed=seed)
+    base = base if base is not None else engine.run(scenario, trials=trials, seed=seed, stage_trials=0)
     inputs = uncertain_inputs(scenario, base)
-    base_p50, base_hit, se = _headline(engine.run(pinned(scenario, inputs), trials=trials, seed=seed))
+    base_p50, base_hit, se = _headline(engine.run(pinned(scenario, inputs), trials=trials, seed=seed, stage_trials=0))
     ses = [se]
     bars = []
     for item in inputs:
-        low_p50, low_hit, low_se = _headline(engine.run(pinned(scenario, inputs, item.key, item.p10), trials=trials, seed=seed))
-        high_p50, high_hit, high_se = _headline(engine.run(pinned(scenario, inputs, item.key, item.p90), trials=trials, seed=seed))
+        low_p50, low_hit, low_se = _headline(engine.run(pinned(scenario, inputs, item.key, item.p10), trials=trials, seed=seed, stage_trials=0))
+        high_p50, high_hit, high_se = _headline(engine.run(pinned(scenario, inputs, item.key, item.p90), trials=trials, seed=seed, stage_trials=0))
         ses += [low_se, high_se]
         bars.append(TornadoBar(item.key, item.label, item.p10, item.p90, low_p50, high_p50, low_hit, high_hit))
     bars.sort(key=lambda bar: -bar.swing)

@@ -1,0 +1,1 @@
+"""Exports for meetings and audit: PowerPoint deck, self-contained HTML, chart images, CSV/Excel."""

@@ -1,0 +1,24 @@
+"""Charts to images with vl-convert (no browser): PNG for slides and downloads, SVG for the HTML report."""
+
+from __future__ import annotations
+
+import altair as alt
+import vl_convert as vlc
+
+PNG_SCALE = 2.0  # pixels per chart pixel: crisp on a projector
+
+
+def _spec(chart: alt.TopLevelMixin, width: int | None) -> str:
+    if width is not None:
+        chart = chart.properties(width=width)
+    return chart.to_json(validate=False)
+
+
+def chart_png(chart: alt.TopLevelMixin, *, width: int | None = 900, scale: float = PNG_SCALE) -> bytes:
+    """The chart as PNG bytes, `width` chart pixels wide (None keeps the chart's own width)."""
+    return vlc.vegalite_to_png(_spec(chart, width), scale=scale)
+
+
+def chart_svg(chart: alt.TopLevelMixin, *, width: int | None = 900) -> str:
+    """The chart as an SVG document (text is escaped by Vega, so names with markup stay text)."""
+    return vlc.vegalite_to_svg(_spec(chart, width))

@@ -110,7 +110,7 @@ def _registrars() -> list[Callable]:
 
 
 # Modules that add subcommands (pipeline, scorecard, report). Add yours here.
-EXTRA_COMMAND_MODULES: list[str] = ["simulate.cli_pipeline", "simulate.cli_scorecard"]
+EXTRA_COMMAND_MODULES: list[str] = ["simulate.cli_pipeline", "simulate.cli_scorecard", "simulate.cli_report"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -228,8 +228,9 @@ with whatif_tab:
 with calib_tab:
     calib = fc.calibration
     st.markdown(f"Calibrated on history up to {fc.as_of:%Y-%m-%d}: {int(calib.win_rates['won'].sum() + calib.win_rates['lost'].sum()):,} closed deals, "
-                f"win rate {calib.overall_win_rate:.0%}; month-to-month swing of win chances {calib.volatility:.0%} (log-sd, from "
-                f"{calib.volatility_months} months).")
+                f"win rate {calib.overall_win_rate:.0%}. Quarter rhythm from {calib.volatility_months} past months: the 1st, 2nd and 3rd "
+                f"month of a quarter win x{calib.month_effects[0]:.2f}, x{calib.month_effects[1]:.2f}, x{calib.month_effects[2]:.2f} "
+                f"of the average; swing of win chances beyond that {calib.period_volatility(fc.period):.0%} (log-sd) for a {fc.period.kind}.")
     left, right = st.columns(2)
     with left:
         render.chart(charts.close_curves_chart(calib.curves.table()))
@@ -252,5 +253,6 @@ with calib_tab:
             render.chart(charts.reliability_chart(reliability))
         st.dataframe(bt.rows, hide_index=True, key="pipeline.backtest_rows")
     st.caption("Model: time to close from created date (Kaplan-Meier, open deals censored; won vs lost by Aalen-Johansen); "
-               "win rate by segment (Beta, pulled towards the overall rate); lognormal deal size by product; one shared "
-               "multiplier per simulated future on all win chances (months differ), fitted on past months.")
+               "win rate by segment (Beta, pulled towards the overall rate); lognormal deal size by product; a quarter rhythm "
+               "and one shared multiplier per simulated future on all win chances (months differ), both fitted on past months. "
+               "The reliability plot shows per-deal chances before the quarter rhythm.")

@@ -107,8 +107,23 @@ class Calibration:
     sizes: pd.DataFrame  # product, won, log_mean, log_sd, mean (currency units)
     creation_per_day: float  # new deals per day (recent window)
     product_mix: pd.Series  # share of recent new deals by product
-    volatility: float  # log-sd of the common month multiplier on win chances
+    volatility: float  # log-sd of the common multiplier on win chances for a month (after the quarter rhythm)
     volatility_months: int  # months of history behind it
+    month_effects: tuple[float, float, float] = (1.0, 1.0, 1.0)  # win-chance multiplier, months 1-3 of a quarter
+    quarter_volatility: float | None = None  # log-sd for a quarter (None: same as a month)
+    residuals: pd.DataFrame | None = None  # past months: expected vs actual won deals (see pipeline_mc.monthly_residuals)
+
+    def period_effect(self, period: Period) -> float:
+        """Quarter-rhythm multiplier for a period: its month's effect; 1 for a whole quarter."""
+        if period.kind == "quarter":
+            return 1.0
+        return self.month_effects[(period.start.month - 1) % 3]
+
+    def period_volatility(self, period: Period) -> float:
+        """Log-sd of the common multiplier for a month or a quarter."""
+        if period.kind == "quarter" and self.quarter_volatility is not None:
+            return self.quarter_volatility
+        return self.volatility
 
     def size_params(self, products: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """Lognormal (log mean, log sd) per deal from its product; the overall fit for unknown products."""
@@ -181,10 +196,12 @@ def calibrate(snapshot: Snapshot, segment: str = "product", volatility: float | 
     calib = Calibration(snapshot.as_of, curves, segment, rates, overall, sizes, len(recent) / window, mix, DEFAULT_VOLATILITY, 0)
     if volatility is not None:
         return _replace(calib, volatility=float(volatility))
-    from simulate.pipeline_mc import monthly_volatility
+    from simulate.pipeline_mc import month_effects_and_volatility, monthly_residuals
 
-    sigma, months = monthly_volatility(snapshot, calib)
-    return _replace(calib, volatility=sigma, volatility_months=months)
+    residuals = monthly_residuals(snapshot, calib)
+    effects, sigma_month, sigma_quarter = month_effects_and_volatility(residuals)
+    return _replace(calib, volatility=sigma_month, volatility_months=len(residuals), month_effects=effects,
+                    quarter_volatility=sigma_quarter, residuals=residuals)
 
 
 def _replace(calib: Calibration, **changes) -> Calibration:

@@ -86,7 +86,8 @@ class PipelineForecast:
             "from_existing_pipeline": self.existing.to_dict(), "from_new_pipeline": self.new.to_dict(),
             "open_deals": int(len(self.deals)), "pipeline_in_period": self.pipeline_in_period,
             "required_coverage": self.required_coverage, "naive_mean": self.naive_mean,
-            "overall_win_rate": self.calibration.overall_win_rate, "volatility": self.calibration.volatility,
+            "overall_win_rate": self.calibration.overall_win_rate, "volatility": self.calibration.period_volatility(self.period),
+            "period_effect": self.calibration.period_effect(self.period),
         }
         if self.target is not None:
             out.update(target=self.target, p_hit_target=self.hit.p, p_hit_target_mc_se=self.hit.mc_se, coverage=self.coverage)
@@ -126,7 +127,7 @@ def forecast_pipeline(
     deals.loc[gone, ["p_win", "expected_bookings", "variance"]] = 0.0
 
     rng = np.random.default_rng(seed)
-    mult = common_multiplier(rng, int(trials), calib.volatility)
+    mult = common_multiplier(rng, int(trials), calib.period_volatility(per))
     ex_book, ex_won = simulate_deals(p_drawn, deals["log_mean"].to_numpy(), deals["log_sd"].to_numpy(),
                                      deals["amount"].to_numpy(float), mult, rng, lost=gone)
     expected_new, mix = new_deal_rate(calib, per, snap.as_of)

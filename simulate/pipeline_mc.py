@@ -95,7 +95,8 @@ def open_deal_table(snapshot: Snapshot, calib: Calibration, period: Period) -> p
     age = deals["days"].to_numpy(float)
     factor = calib.win_factor(deals[calib.segment].astype(str))
     p_close = calib.curves.closed_between(age, age, age + horizon)
-    p_win = np.minimum(calib.curves.won_between(age, age, age + horizon) * factor, p_close)
+    effect = calib.period_effect(period)  # the quarter rhythm: last months of a quarter book more
+    p_win = np.minimum(calib.curves.won_between(age, age, age + horizon) * factor * effect, p_close)
     mu, sd = calib.size_params(deals["product"])
     amount = deals["amount"].to_numpy(float)
     mean_size = np.where(np.isfinite(amount), amount, np.exp(mu + sd**2 / 2))
@@ -113,7 +114,7 @@ def new_deal_rate(calib: Calibration, period: Period, as_of: pd.Timestamp) -> tu
     if horizon <= 0 or calib.creation_per_day <= 0:
         return 0.0, calib.product_mix
     remaining = horizon - np.arange(1, horizon + 1)  # days left for a deal created on each future day
-    base = calib.creation_per_day * float(calib.curves.won_by(remaining).sum())
+    base = calib.creation_per_day * float(calib.curves.won_by(remaining).sum()) * calib.period_effect(period)
     mix = calib.product_mix
     if calib.segment == "product":
         weights = mix * pd.Series(calib.win_factor(pd.Series(mix.index.astype(str))), index=mix.index)
@@ -138,27 +139,55 @@ def simulate_new_deals(
     return np.bincount(owner, weights=sizes, minlength=trials), counts.astype(np.int64)
 
 
-def monthly_volatility(snapshot: Snapshot, calib: Calibration, min_expected: float = 5.0) -> tuple[float, int]:
-    """Log-sd of actual / expected won deals over past full months (in-sample, all before as_of).
+def monthly_residuals(snapshot: Snapshot, calib: Calibration, min_expected: float = 5.0) -> pd.DataFrame:
+    """Past full months (all before as_of): won deals expected by the model at the start of each month vs won.
 
-    Pulled towards DEFAULT_VOLATILITY with the weight of two months; Bernoulli noise (1 / expected) removed.
+    One row per month with at least `min_expected` expected wins: month, position (1-3 in its quarter),
+    expected, actual, log_ratio = log(actual / expected). In-sample: it uses this calibration's curves.
     """
-    from simulate.pipeline import DEFAULT_VOLATILITY, period_after
+    from simulate.pipeline import period_after
 
     closed = snapshot.closed
+    columns = ["month", "position", "expected", "actual", "log_ratio"]
     if closed.empty:
-        return DEFAULT_VOLATILITY, 0
+        return pd.DataFrame(columns=columns)
+    won_months = closed.loc[closed["outcome"] == WON, "close_date"].dt.to_period("M").value_counts()
     first = closed["close_date"].min().to_period("M")
     last = (snapshot.as_of + pd.Timedelta(days=1)).to_period("M") - 1  # last full month
-    squares = []
+    rows = []
     for month in pd.period_range(first, last, freq="M"):
         before = month.start_time.normalize() - pd.Timedelta(days=1)
-        past = as_of_snapshot(snapshot.deals, before)
         period = period_after(before, "month")
+        past = as_of_snapshot(snapshot.deals, before)
         expected = float(open_deal_table(past, calib, period)["p_win"].sum()) + new_deal_rate(calib, period, before)[0]
-        won = closed[(closed["outcome"] == WON) & (closed["close_date"].dt.to_period("M") == month)]
+        actual = int(won_months.get(month, 0))
         if expected >= min_expected:
-            squares.append(np.log(max(len(won), 0.5) / expected) ** 2 - 1.0 / expected)
-    n = len(squares)
-    sigma2 = (2 * DEFAULT_VOLATILITY**2 + float(np.sum(squares))) / (2 + n)
-    return float(np.sqrt(max(sigma2, 0.01**2))), n
+            rows.append((str(month), (month.month - 1) % 3 + 1, expected, actual, float(np.log(max(actual, 0.5) / expected))))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def month_effects_and_volatility(residuals: pd.DataFrame) -> tuple[tuple[float, float, float], float, float]:
+    """Quarter rhythm and month-to-month swing of won deals, from past months' actual / expected.
+
+    Returns (effects, month_volatility, quarter_volatility). effects: multipliers on win chances for the 1st,
+    2nd and 3rd month of a quarter (deals bunch up at quarter-end), each position's mean log ratio pulled towards
+    0 with the weight of one month, then centred so they only move wins between the months of a quarter.
+    month_volatility: log-sd left after the effects; quarter_volatility: log-sd without removing them (a quarter
+    holds all three positions, and its months' swings do not cancel in this data). Both are pulled towards
+    DEFAULT_VOLATILITY with the weight of two months, with the Bernoulli noise (1 / expected) removed.
+    """
+    from simulate.pipeline import DEFAULT_VOLATILITY
+
+    raw = []
+    for position in (1, 2, 3):
+        part = residuals.loc[residuals["position"] == position, "log_ratio"]
+        raw.append(float(part.sum()) / (len(part) + 1.0))
+    effects = [e - float(np.mean(raw)) for e in raw]
+
+    def log_sd(left: pd.Series) -> float:
+        squares = left**2 - 1.0 / residuals["expected"]
+        sigma2 = (2 * DEFAULT_VOLATILITY**2 + float(squares.sum())) / (2 + len(residuals))
+        return float(np.sqrt(max(sigma2, 0.01**2)))
+
+    by_position = residuals["position"].map(dict(zip((1, 2, 3), effects, strict=True)))
+    return tuple(float(np.exp(e)) for e in effects), log_sd(residuals["log_ratio"] - by_position), log_sd(residuals["log_ratio"])

@@ -9,7 +9,8 @@ from scipy import stats
 
 import crm
 from simulate.errors import ScenarioError
-from simulate.pipeline import as_of_snapshot, calibrate, period_after
+from simulate.pipeline import DEFAULT_VOLATILITY, as_of_snapshot, calibrate, period_after
+from simulate.pipeline_mc import month_effects_and_volatility
 from simulate.pipeline_forecast import forecast_pipeline, what_if_lost
 from simulate.pipeline_survival import OPEN, WON
 
@@ -126,7 +127,7 @@ def test_what_if_we_lose_the_biggest_deal_lowers_the_forecast_by_its_worth(opp):
     without = what_if_lost(fc, opp, biggest["opportunity_id"])
     # Same random numbers for everything else, so the drop per trial is the deal's won indicator times its size:
     # mean E[min(1, p M)] E[S] with M lognormal (mean 1, log-sd = volatility); its sd is at most sqrt(E[drop^2]).
-    s, p = fc.calibration.volatility, biggest["p_win"]
+    s, p = fc.calibration.period_volatility(fc.period), biggest["p_win"]
     p_eff = stats.lognorm(s, scale=np.exp(-s**2 / 2)).expect(lambda m: np.minimum(1.0, p * m))
     size2 = np.exp(2 * biggest["log_mean"] + 2 * biggest["log_sd"] ** 2)
     drop = fc.bookings.mean - without.bookings.mean
@@ -142,3 +143,26 @@ def test_no_closed_deals_gets_a_clear_message():
     opp = crm.load_opportunities(data).opportunities
     with pytest.raises(ScenarioError, match="only 0 closed deals"):
         forecast_pipeline(opp, "2017-03-31", "month")
+
+
+def test_quarter_rhythm_and_swing_follow_past_months():
+    # Log ratios actual/expected by position in the quarter: 1st months -0.2, -0.4; 2nd 0.0; 3rd +0.3, +0.5.
+    residuals = pd.DataFrame({"position": [1, 1, 2, 3, 3], "log_ratio": [-0.2, -0.4, 0.0, 0.3, 0.5], "expected": [1e9] * 5})
+    effects, month_sd, quarter_sd = month_effects_and_volatility(residuals)
+    raw = [(-0.2 - 0.4) / 3, 0.0 / 2, (0.3 + 0.5) / 3]  # each pulled towards 0 with the weight of one month
+    centred = [r - np.mean(raw) for r in raw]
+    assert effects == pytest.approx(tuple(np.exp(centred)))
+    left = np.array([-0.2, -0.4, 0.0, 0.3, 0.5]) - np.array([centred[0], centred[0], centred[1], centred[2], centred[2]])
+    assert month_sd == pytest.approx(np.sqrt((2 * DEFAULT_VOLATILITY**2 + np.sum(left**2)) / 7))
+    assert quarter_sd == pytest.approx(np.sqrt((2 * DEFAULT_VOLATILITY**2 + 0.04 + 0.16 + 0.09 + 0.25) / 7))
+
+
+def test_a_month_forecast_uses_its_place_in_the_quarter(opp):
+    fc = forecast_pipeline(opp, "2017-08-31", "month", trials=500, seed=1)
+    calib = fc.calibration
+    assert fc.period.label == "Sep 2017" and calib.period_effect(fc.period) == calib.month_effects[2]
+    plain = calib.curves.won_between(fc.deals["age_days"].to_numpy(), fc.deals["age_days"].to_numpy(), fc.deals["age_days"].to_numpy() + 30)
+    plain = np.minimum(plain * calib.win_factor(fc.deals["product"]) * calib.month_effects[2], fc.deals["p_close"].to_numpy())
+    assert fc.deals["p_win"].to_numpy() == pytest.approx(plain)
+    assert calib.month_effects[2] > 1 > calib.month_effects[0]  # this export books more in the last month of a quarter
+    assert calib.volatility_months == len(calib.residuals) >= 5

@@ -229,7 +229,7 @@ table = pd.DataFrame({
     "Expected to meet": [format_value(v, "share") if pd.notna(v) else "" for v in card.rows["expected_share"]],
     f"Level {share}% can meet": [format_value(r.standard_for_share, r.unit) if pd.notna(r.standard_for_share) else "" for r in card.rows.itertuples()],
     "Chance next period": [f"{v:.0%}" if pd.notna(v) else "" for v in card.rows["chance_next"]],
-    "Trend": [card.trends[(card.trends["kpi"] == r.kpi) & (card.trends["scope"] == r.scope)]["value"].astype(float).fillna(0).tolist() for r in card.rows.itertuples()],
+    "Trend": [card.trends[(card.trends["kpi"] == r.kpi) & (card.trends["scope"] == r.scope)]["value"].dropna().astype(float).tolist() for r in card.rows.itertuples()],
     "Formula": card.rows["formula"],
 })
 st.dataframe(table.style.map(lambda s: STATUS_CSS.get(s, ""), subset=["Status"]), hide_index=True, width="stretch", key="scorecard.table",

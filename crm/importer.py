@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from crm.dates import detect_date_format, parse_with
-from crm.errors import CrmImportError, MappingNeeded
+from crm.errors import MappingNeeded
 from crm.mapping import CANONICAL_FIELDS, ColumnMapping, check_stage_mapping, guess_mapping, guess_stage_mapping
 from crm.reading import RawTable, read_table
 
@@ -133,12 +133,13 @@ def load_opportunities(
     generated = ids.isna()
     ids = ids.where(~generated, pd.Series([f"row-{n}" for n in line], index=frame.index))
     keep = np.ones(len(frame), dtype=bool)
+    id_text = ids.astype(str).to_numpy(object)  # plain arrays: reasons are built per row
 
     def exclude(mask: pd.Series | np.ndarray, reason: callable) -> None:
         nonlocal keep
         hits = np.asarray(mask, dtype=bool) & keep
         for i in np.flatnonzero(hits):
-            report.append((int(line[i]), str(ids.iloc[i]), "excluded", reason(i)))
+            report.append((int(line[i]), id_text[i], "excluded", reason(i)))
         keep &= ~hits
 
     had_text = lambda s: s.map(lambda v: isinstance(v, str))  # noqa: E731
@@ -159,16 +160,17 @@ def load_opportunities(
 
     def repair(mask: pd.Series, reason: callable) -> None:
         for i in np.flatnonzero(np.asarray(mask, dtype=bool) & keep):
-            report.append((int(line[i]), str(ids.iloc[i]), "repaired", reason(i)))
+            report.append((int(line[i]), id_text[i], "repaired", reason(i)))
 
     product = col["product"].copy()
     renames = canonical_products(product[keep].dropna(), products)
-    repair(product.isin(list(renames)), lambda i: f"product '{product.iloc[i]}' renamed to '{renames[product.iloc[i]]}'")
+    names = product.to_numpy(object)
+    repair(product.isin(list(renames)), lambda i: f"product '{names[i]}' renamed to '{renames[names[i]]}'")
     product = product.replace(renames)
     if mapping.account:
         repair(col["account"].isna(), lambda i: f"missing account: kept as '{NO_ACCOUNT}'")
     if mapping.opportunity_id:
-        repair(generated, lambda i: f"missing opportunity id: named '{ids.iloc[i]}'")
+        repair(generated, lambda i: f"missing opportunity id: named '{id_text[i]}'")
 
     tidy = pd.DataFrame({
         "opportunity_id": ids.astype(str),

@@ -91,9 +91,9 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
 
 
 def _date(text: str) -> pd.Timestamp:
-    from simulate.cli import UsageError
-
     import datetime
+
+    from simulate.cli import UsageError
 
     try:
         return pd.Timestamp(datetime.date.fromisoformat(text.strip()))

@@ -56,4 +56,4 @@ def test_separator_and_encoding_detection():
     assert sniff_separator("a;b;c\n1;2,5;3\n") == ";"
     assert sniff_separator("a\tb\n1\t2\n") == "\t"
     assert decode_text("Zoë".encode("cp1252")) == ("Zoë", "cp1252")
-    assert decode_text("Zoë".encode("utf-8")) == ("Zoë", "utf-8")
+    assert decode_text("Zoë".encode()) == ("Zoë", "utf-8")

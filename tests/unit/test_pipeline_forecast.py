@@ -10,8 +10,8 @@ from scipy import stats
 import crm
 from simulate.errors import ScenarioError
 from simulate.pipeline import DEFAULT_VOLATILITY, as_of_snapshot, calibrate, period_after
-from simulate.pipeline_mc import month_effects_and_volatility
 from simulate.pipeline_forecast import forecast_pipeline, what_if_lost
+from simulate.pipeline_mc import month_effects_and_volatility
 from simulate.pipeline_survival import OPEN, WON
 
 AS_OF = pd.Timestamp("2017-06-30")

@@ -8,7 +8,7 @@ import streamlit as st
 from charts import capacity as charts
 from simulate import engine
 from simulate.capacity import TeamResult, simulate_team
-from simulate.capacity_decisions import change_sentence, cost_of_changes, headcount_needed
+from simulate.capacity_decisions import change_cases, change_sentence, changes_table, headcount_needed
 from simulate.capacity_inputs import (
     format_accelerators,
     format_hires,
@@ -38,13 +38,20 @@ def team_simulation(key_json: str) -> tuple[engine.SimulationResult, TeamResult]
     return funnel, simulate_team(scenario, funnel)
 
 
-@st.cache_data(max_entries=16, ttl=3600, show_spinner="Working out hiring and what-ifs...")
-def decisions(scenario_json: str) -> tuple[object, pd.DataFrame, str]:
-    scenario = Scenario.from_json(scenario_json)
-    funnel, _ = team_simulation(simulation_key(scenario).to_json())
-    advice = headcount_needed(scenario, funnel)
-    changes = cost_of_changes(scenario, funnel, ramp_extra_months=RAMP_SLOWER_MONTHS, attrition_extra=ATTRITION_EXTRA)
-    return advice, changes, change_sentence(changes, scenario.target.metric)
+@st.cache_data(max_entries=16, ttl=3600, show_spinner="Working out the headcount...")
+def hiring_advice(key_json: str, confidence: float) -> object:
+    """Headcount advice; independent of the quota and the pay plan."""
+    scenario = Scenario.from_json(key_json)
+    funnel, _ = team_simulation(key_json)
+    return headcount_needed(scenario, funnel, confidence=confidence)
+
+
+@st.cache_resource(max_entries=4, ttl=3600, show_spinner="Simulating a slower ramp and more attrition...")
+def what_if_runs(key_json: str) -> list:
+    """Team simulations with a slower ramp and more attrition (quota-free; shared, never mutated)."""
+    scenario = Scenario.from_json(key_json)
+    funnel, _ = team_simulation(key_json)
+    return change_cases(scenario, funnel, ramp_extra_months=RAMP_SLOWER_MONTHS, attrition_extra=ATTRITION_EXTRA)
 
 
 scenario = state.current()
@@ -193,7 +200,7 @@ with results:
             f"**Fix this input:** {input_error.message}. The results below are from the last valid inputs.",
             icon=":material/error:",
         )
-    funnel, simulated = team_simulation(simulation_key(scenario).to_json())
+    _, simulated = team_simulation(simulation_key(scenario).to_json())
     view = build_capacity_view(with_plan(simulated, scenario))
     s = view.summary
     metric = scenario.target.metric
@@ -238,7 +245,10 @@ with results:
         render.chart(charts.rep_attainment_chart(view.reps))
 
     st.subheader("Decisions")
-    advice, changes, change_text = decisions(scenario.to_json())
+    key_json = simulation_key(scenario).to_json()
+    advice = hiring_advice(key_json, scenario.team.plan_confidence)
+    changes = changes_table(what_if_runs(key_json), scenario)
+    change_text = change_sentence(changes, metric)
     st.markdown(f"**Headcount for a {percent(advice.confidence)} chance of the plan.** {advice.sentence}")
     table = advice.table()
     table["extra_hires"] = [("not reachable" if v is None or pd.isna(v) else f"{int(v)}") for v in table["extra_hires"]]

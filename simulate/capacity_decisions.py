@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulate.capacity import simulate_team
+from simulate.capacity import TeamResult, simulate_team
 from simulate.capacity_summary import expected_share_at_quota
 from simulate.engine import SimulationResult
 from simulate.scenario import Scenario
@@ -176,6 +176,52 @@ def headcount_sentence(confidence: float, current: float, ceiling: float, option
     return f"{now} For {percent(confidence)}: hire " + ", or ".join(parts) + tail + "."
 
 
+def change_cases(
+    scenario: Scenario,
+    funnel: SimulationResult,
+    *,
+    ramp_extra_months: int = 3,
+    attrition_extra: float = 0.10,
+    trials: int | None = None,
+) -> list[tuple[str, TeamResult]]:
+    """Team simulations (through the target period) as planned, with a slower ramp, with more attrition.
+
+    They do not depend on the quota, so a page can keep them while the quota moves.
+    """
+    team = scenario.team
+    attrition = min(1.0, team.attrition_annual + attrition_extra)
+    cases = [
+        ("As planned", team),
+        (
+            f"Ramp {ramp_extra_months} months slower",
+            team.replace(ramp_curve=slower_ramp(team.ramp_curve, ramp_extra_months)),
+        ),
+        (f"Attrition {percent(attrition)} a year", team.replace(attrition_annual=attrition)),
+    ]
+    return [
+        (label, simulate_team(scenario, funnel, team=variant, trials=trials, through_period=True))
+        for label, variant in cases
+    ]
+
+
+def changes_table(cases: list[tuple[str, TeamResult]], scenario: Scenario) -> pd.DataFrame:
+    """Team bookings, chance of the plan and share at the scenario's quota per case, and the change in bookings."""
+    rows = []
+    for label, tr in cases:
+        bookings = tr.team_bookings()
+        rows.append(
+            {
+                "case": label,
+                "team_bookings": float(bookings.mean()),
+                "p_hit_plan": float(np.mean(bookings >= scenario.target.value)),
+                "share_at_quota": expected_share_at_quota(tr, scenario.team.quota).p,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["bookings_change"] = frame["team_bookings"] - frame["team_bookings"].iloc[0]
+    return frame
+
+
 def cost_of_changes(
     scenario: Scenario,
     funnel: SimulationResult,
@@ -185,33 +231,10 @@ def cost_of_changes(
     trials: int | None = None,
 ) -> pd.DataFrame:
     """Team bookings, chance of the plan and share at quota: as planned, with a slower ramp, with more attrition."""
-    team = scenario.team
-    cases = [
-        ("As planned", team),
-        (
-            f"Ramp {ramp_extra_months} months slower",
-            team.replace(ramp_curve=slower_ramp(team.ramp_curve, ramp_extra_months)),
-        ),
-        (
-            f"Attrition {percent(min(1.0, team.attrition_annual + attrition_extra))} a year",
-            team.replace(attrition_annual=min(1.0, team.attrition_annual + attrition_extra)),
-        ),
-    ]
-    rows = []
-    for label, variant in cases:
-        tr = simulate_team(scenario, funnel, team=variant, trials=trials, through_period=True)
-        bookings = tr.team_bookings()
-        rows.append(
-            {
-                "case": label,
-                "team_bookings": float(bookings.mean()),
-                "p_hit_plan": float(np.mean(bookings >= scenario.target.value)),
-                "share_at_quota": expected_share_at_quota(tr, team.quota).p,
-            }
-        )
-    frame = pd.DataFrame(rows)
-    frame["bookings_change"] = frame["team_bookings"] - frame["team_bookings"].iloc[0]
-    return frame
+    cases = change_cases(
+        scenario, funnel, ramp_extra_months=ramp_extra_months, attrition_extra=attrition_extra, trials=trials
+    )
+    return changes_table(cases, scenario)
 
 
 def change_sentence(frame: pd.DataFrame, metric: str) -> str:

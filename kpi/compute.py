@@ -167,13 +167,16 @@ BUILDERS: dict[str, Callable[[Tables], pd.DataFrame]] = {
 
 @dataclass(frozen=True)
 class Formula:
-    """value = combine(sums); `zero` names the sums whose zero makes the value undefined, and why."""
+    """value = numerator / denominator of the period's sums (value = numerator when there is no denominator).
+
+    Every KPI keeps value == numerator / denominator, so values pool over periods as ratios of sums.
+    """
 
     builder: str
     numerator: str
     denominator: str | None  # None: the value is the numerator itself (a count or total)
     zero_note: str = ""
-    scale: float = 1.0  # value = scale x numerator / denominator
+    scale: float = 1.0  # the denominator's sum is divided by this (working days / 5 = weeks); value = numerator / denominator
 
 
 FORMULAS: dict[str, Formula] = {
@@ -281,9 +284,9 @@ def _ratio(t: Tables, key: str, f: Formula, period: str, cache: dict) -> pd.Data
         if f.denominator is None:
             value, den, note = num, np.full(len(num), np.nan), np.full(len(num), "", dtype=object)
         else:
-            den = frame[f.denominator].to_numpy(dtype=float)
+            den = frame[f.denominator].to_numpy(dtype=float) / f.scale  # e.g. working days / 5 = working weeks
             with np.errstate(divide="ignore", invalid="ignore"):
-                value = np.where(den != 0, f.scale * num / den, np.nan)
+                value = np.where(den != 0, num / den, np.nan)
             note = np.where(den != 0, "", f.zero_note).astype(object)
         note[np.isnan(num)] = ABSENT_NOTE
         out.append(pd.DataFrame({"rep": frame["rep"].to_numpy(), "period": frame["period"].to_numpy(), "value": value, "numerator": num, "denominator": den, "note": note}))

@@ -29,10 +29,11 @@ def derived(t, key: str, period: str, grouped: Callable, ratio: Callable) -> pd.
             frame = frame.sort_values(["rep", "period"])
             prev = frame.groupby("rep")["won_amount"].shift(1).to_numpy(dtype=float)
             now = frame["won_amount"].to_numpy(dtype=float)
-            value, note = ratio(now - prev, prev, "no bookings in the previous period (division by zero)")
-            first = np.isnan(prev)
+            change = now - prev
+            value, note = ratio(change, prev, "no bookings in the previous period (division by zero)")
+            first = np.isnan(prev) & ~np.isnan(now)
             note[first] = "first period: nothing to compare with"
-            parts.append(_frame(frame["rep"].to_numpy(), frame["period"].to_numpy(), value, now, prev, note))
+            parts.append(_frame(frame["rep"].to_numpy(), frame["period"].to_numpy(), value, change, prev, note))
         return pd.concat(parts, ignore_index=True)
 
     if key in ("quota_attainment", "share_at_quota"):

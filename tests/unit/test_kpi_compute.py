@@ -234,3 +234,12 @@ def test_bundled_sales_cycle_is_engage_to_close_days_of_won_deals(bundled, raw_c
     rows = bundled.of("sales_cycle_days")
     got = rows[rows["rep"] == TEAM].set_index("period")["value"]
     np.testing.assert_allclose(got.reindex(expected.index).to_numpy(), expected.to_numpy())
+
+
+def test_every_ratio_kpi_keeps_value_equal_to_numerator_over_denominator(small):
+    # attainability pools a rep's periods as sum(numerator) / sum(denominator): this must be the KPI itself
+    for key, rows in small.by_kpi.items():
+        ratio = rows[rows["denominator"].notna() & (rows["denominator"] != 0) & rows["value"].notna()]
+        np.testing.assert_allclose(ratio["value"], ratio["numerator"] / ratio["denominator"], rtol=1e-12, err_msg=key)
+        totals = rows[rows["denominator"].isna() & rows["value"].notna()]
+        np.testing.assert_allclose(totals["value"], totals["numerator"], err_msg=key)

@@ -197,3 +197,14 @@ def test_a_partial_last_period_is_not_scored_as_a_miss():
     card = build_scorecard(Tables(opportunities=opps), StandardSet((Standard("bookings", 4000, amber=800, scope="team"),)))
     row = card.rows.iloc[0]
     assert row["latest_period"] == "2017-02" and row["actual"] == 5000.0 and row["status"] == "green"
+
+
+def test_weekly_activity_standard_is_judged_in_activities_per_week():
+    from kpi.compute import compute
+    from tests.unit.test_kpi_compute import small_activities
+
+    rows = compute(Tables(activities=small_activities()), "month", ["activities_per_week"]).of("activities_per_week")
+    rep_rows = rows[rows["rep"] != ""]
+    a = attainability(rep_rows, Standard("activities_per_week", 1.0, amber=0.5), trials=2_000, seed=1)
+    ann = a.per_rep.set_index("rep").loc["Ann", "value"]
+    assert ann == pytest.approx(3 / (11 / 5))  # 3 activities in 11 working days = 2.2 working weeks

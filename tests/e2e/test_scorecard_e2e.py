@@ -84,3 +84,28 @@ def test_export_to_excel_and_import_the_standards_again(page, app_url, tmp_path)
     wait_for_app(fresh)
     assert fresh.locator(".st-key-scorecard-target input").input_value().startswith("95")
     fresh.context.close()
+
+
+def test_uploaded_crm_export_is_scored_and_a_bad_activity_log_gets_a_message(page, app_url, tmp_path):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    lines = (root / "data" / "crm" / "sales_pipeline.csv").read_text().splitlines()
+    crm_file = tmp_path / "my_crm.csv"
+    crm_file.write_text("\n".join(lines[:2001]) + "\n")  # the first 2,000 opportunities
+    page.goto(f"{app_url}/scorecard")
+    wait_for_app(page)
+    page.get_by_text("Upload my data").click()
+    wait_for_app(page)
+    page.locator('.st-key-scorecard-crm_file input[type="file"]').set_input_files(str(crm_file))
+    page.wait_for_selector(STATUS)
+    wait_for_app(page)
+    assert "Win rate" in page.locator(STATUS).inner_text()
+    assert "synthetic" not in page.locator('[data-testid="stMain"]').inner_text()
+
+    bad = tmp_path / "activities.csv"
+    bad.write_bytes(b"PK\x03\x04\x00\x00 not a csv")
+    page.locator('.st-key-scorecard-act_file input[type="file"]').set_input_files(str(bad))
+    page.wait_for_selector('[data-testid="stAlertContentError"]')
+    wait_for_app(page)
+    assert "binary" in page.locator('[data-testid="stAlertContentError"]').first.inner_text()

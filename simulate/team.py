@@ -79,6 +79,13 @@ class TeamPlan:
 
     def __post_init__(self) -> None:
         _validate(self)
+        # whole numbers given as 2.0 (JSON, widgets) are stored as ints so counts can be iterated
+        object.__setattr__(
+            self, "current_reps", tuple(RepGroup(int(g.count), int(g.tenure_months)) for g in self.current_reps)
+        )
+        object.__setattr__(self, "hiring_plan", tuple(int(h) for h in self.hiring_plan))
+        object.__setattr__(self, "backfill_delay_months", int(self.backfill_delay_months))
+        object.__setattr__(self, "ramp_curve", tuple(float(v) for v in self.ramp_curve))
 
     # --- derived ------------------------------------------------------------------------------
     @property

@@ -114,3 +114,15 @@ def test_cli_rejects_a_bad_team_with_one_line_and_exit_2(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "simulate", "run", str(path)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "team.quota" in proc.stderr
+
+
+def test_whole_numbers_written_as_decimals_are_accepted_and_stored_as_counts():
+    data = default_scenario().team.to_dict()
+    data["current_reps"] = [{"count": 3.0, "tenure_months": 12.0}]
+    data["hiring_plan"] = [1.0, 0.0, 2.0]
+    team = TeamPlan.from_dict(data)
+    assert team.current_reps == (RepGroup(3, 12),) and team.hiring_plan == (1, 0, 2)
+    assert isinstance(team.hiring_plan[0], int)
+    with pytest.raises(ScenarioError) as info:
+        TeamPlan(hiring_plan=(1.5,))
+    assert info.value.field == "team.hiring_plan[0]" and "whole number" in info.value.message

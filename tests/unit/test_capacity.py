@@ -189,3 +189,14 @@ def test_vectorised_simulation_agrees_with_the_plain_reference():
     # per-seat spread (the share-at-quota driver) agrees too: variance of a seat's deals
     var_fast, var_slow = fast.seat_deals.var(axis=0).mean(), slow["seat_deals"].var(axis=0).mean()
     assert var_fast == pytest.approx(var_slow, rel=0.1)
+
+
+def test_quota_credit_is_months_in_seat_or_the_ramp_when_quotas_are_ramped():
+    # Quarter 1 (months 1-3). A tenured rep carries a full quota; a hire starting in month 2 is in seat 2 of
+    # 3 months (credit 2/3), or with ramped quota 25% + 50% of a month's quota each (credit 0.75 / 3).
+    team = TeamPlan(current_reps=(RepGroup(1, 12),), hiring_plan=(0, 1), ramp_curve=(0.25, 0.5), attrition_annual=0.0)
+    target = Target("revenue", 1e6, "quarter", 1)
+    plain = simulate_team(scenario_for(team, target=target), fixed_funnel(5, trials=4, months=6))
+    np.testing.assert_allclose(plain.seat_credit[0], [1.0, 2 / 3], rtol=1e-6)
+    ramped = simulate_team(scenario_for(team.replace(ramped_quota=True), target=target), fixed_funnel(5, 4, 6))
+    np.testing.assert_allclose(ramped.seat_credit[0], [1.0, 0.75 / 3], rtol=1e-6)

@@ -78,7 +78,7 @@ def simulate_deals(
         np.less(u, threshold[:n], out=hit[:n])
         if nd:
             r, c = np.nonzero(hit[:n, :nd])
-            size = np.exp(mu_d[c] + sd_d[c] * rng.standard_normal(len(c)))
+            size = np.exp(mu_d[c] + sd_d[c] * rng.standard_normal(len(c), dtype=np.float32))
             bookings[start:stop] += np.bincount(r, weights=size * drawn_weight[c], minlength=n)
         if nd < len(active):
             bookings[start:stop] += hit[:n, nd:].astype(np.float64) @ fixed_amount
@@ -125,18 +125,26 @@ def new_deal_rate(calib: Calibration, period: Period, as_of: pd.Timestamp) -> tu
 def simulate_new_deals(
     expected: float, mix: pd.Series, calib: Calibration, multiplier: np.ndarray, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Bookings and won counts per trial from deals not yet created: Poisson(expected * M) deals, sized by product."""
+    """Bookings and won counts per trial from deals not yet created: Poisson(expected * M) deals, sized by product.
+
+    Split by product (Poisson splitting: independent Poisson(expected * M * share) per product), so each
+    product's sizes are drawn in one block.
+    """
     trials = len(multiplier)
-    counts = rng.poisson(expected * multiplier)
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(trials), counts.astype(np.int64)
     products = pd.Series(mix.index.astype(str))
+    shares = mix.to_numpy(float) / mix.sum() if len(mix) else np.array([])
     mu, sd = calib.size_params(products)
-    pick = rng.choice(len(products), size=total, p=mix.to_numpy(float) / mix.sum())
-    sizes = np.exp(mu[pick] + sd[pick] * rng.standard_normal(total))
-    owner = np.repeat(np.arange(trials), counts)
-    return np.bincount(owner, weights=sizes, minlength=trials), counts.astype(np.int64)
+    bookings = np.zeros(trials)
+    won = np.zeros(trials, dtype=np.int64)
+    for k in range(len(products)):
+        counts = rng.poisson(expected * shares[k] * multiplier)
+        total = int(counts.sum())
+        if total == 0:
+            continue
+        sizes = np.exp(mu[k] + sd[k] * rng.standard_normal(total, dtype=np.float32))
+        bookings += np.bincount(np.repeat(np.arange(trials), counts), weights=sizes, minlength=trials)
+        won += counts
+    return bookings, won
 
 
 def monthly_residuals(snapshot: Snapshot, calib: Calibration, min_expected: float = 5.0) -> pd.DataFrame:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from simulate.wording import money
+
 LOW_COLOUR = "#d6604d"  # input at its P10
 HIGH_COLOUR = "#4393c3"  # input at its P90
 
@@ -15,9 +17,10 @@ def tornado_data(frame: pd.DataFrame, *, measure: str) -> pd.DataFrame:
     rows = []
     for _, bar in frame.iterrows():
         is_rate = str(bar["key"]).startswith("conversion")
-        for end, col, value in (("Input at its P10", column[0], bar["low_value"]), ("Input at its P90", column[1], bar["high_value"])):
-            shown = f"{value:.1%}" if is_rate else f"{value:.2f}x plan"
-            rows.append({"label": bar["label"], "end": end, "change": float(bar[col]), "input_value": shown})
+        shown = [f"{v:.1%}" if is_rate else f"{v:.2f}x plan" for v in (bar["low_value"], bar["high_value"])]
+        label = f"{bar['label']} ({shown[0]} to {shown[1]})"
+        for end, col, value in (("Input at its P10", column[0], shown[0]), ("Input at its P90", column[1], shown[1])):
+            rows.append({"label": label, "end": end, "change": float(bar[col]), "input_value": value})
     return pd.DataFrame(rows, columns=["label", "end", "change", "input_value"])
 
 
@@ -31,9 +34,9 @@ def tornado_chart(frame: pd.DataFrame, *, measure: str = "revenue", base_value: 
     order = list(dict.fromkeys(data["label"]))
     fmt = "$~s" if measure == "revenue" else "+.0%"
     x_title = "Change in P50 revenue" if measure == "revenue" else "Change in chance of hitting the target"
-    base_text = f"${base_value:,.0f}" if measure == "revenue" else f"{base_value:.0%}"
+    base_text = money(base_value) if measure == "revenue" else f"{base_value:.0%}"
     bars = alt.Chart(data).mark_bar(height=18).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)),
         x=alt.X("change:Q", title=x_title, axis=alt.Axis(format=fmt)),
         color=alt.Color("end:N", title=None, scale=alt.Scale(domain=["Input at its P10", "Input at its P90"],
                                                              range=[LOW_COLOUR, HIGH_COLOUR]),
@@ -53,7 +56,7 @@ def contribution_chart(frame: pd.DataFrame, *, title: str | None = None, height:
     data = frame.assign(direction=["raises the result" if c >= 0 else "lowers the result" for c in frame["contribution"]])
     order = list(data["label"])
     return alt.Chart(data).mark_bar(height=18).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)),
         x=alt.X("contribution:Q", title="Contribution to variance", axis=alt.Axis(format="%")),
         color=alt.Color("direction:N", title="A higher input", scale=alt.Scale(domain=["raises the result", "lowers the result"],
                                                                             range=[HIGH_COLOUR, LOW_COLOUR]),

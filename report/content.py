@@ -57,7 +57,7 @@ class ReportContent:
     def assumptions(self) -> list[tuple[str, str]]:
         """(input, value) rows for the appendix, then how the numbers were made."""
         rows = list(compare.describe_inputs(self.scenario).items())
-        rows = [(k, v) for k, v in rows if not k.endswith("(own setting)")]
+        rows = [(k, v) for k, v in rows if not k.endswith("(own setting)") and k != "Sampling"]
         rows += [
             ("Trials", f"{self.result.trials:,}"),
             ("Seed", str(self.result.seed)),
@@ -156,7 +156,7 @@ def _add_charts(content: ReportContent) -> None:
 
 def comparison_rows(comp: compare.Comparison) -> list[list[str]]:
     """Table rows for the comparison slide: header, then one row per scenario (deltas against A)."""
-    header = ["Scenario", "P50 revenue", "P10 - P90", "Chance of target", "vs A (mean)", "P(beats A)"]
+    header = ["Scenario", "P50 revenue", "P10 to P90", "Chance of target", "Mean vs A", "Chance B beats A"]
     rows = [header]
     table = comp.headline_table()
     deltas = comp.deltas.set_index("scenario") if len(comp.deltas) else pd.DataFrame()
@@ -164,10 +164,10 @@ def comparison_rows(comp: compare.Comparison) -> list[list[str]]:
         label = row["scenario"]
         if label in deltas.index:
             d = deltas.loc[label]
-            delta = f"{'+' if d['revenue_mean_delta'] >= 0 else ''}{money(d['revenue_mean_delta'])} (+/- {money(2 * d['revenue_mean_delta_mc_se'])})"
-            beats = f"{percent(d['p_b_beats_a'])} (+/- {percent(2 * d['p_b_beats_a_mc_se'], 1)})"
+            delta = f"{'+' if d['revenue_mean_delta'] >= 0 else ''}{money(d['revenue_mean_delta'])} ± {money(2 * d['revenue_mean_delta_mc_se'])}"
+            beats = f"{percent(d['p_b_beats_a'])} ± {percent(2 * d['p_b_beats_a_mc_se'], 1)}"
         else:
             delta, beats = "base", "-"
-        rows.append([label, money(row["revenue_p50"]), f"{money(row['revenue_p10'])} - {money(row['revenue_p90'])}",
+        rows.append([label, money(row["revenue_p50"]), f"{money(row['revenue_p10'])} to {money(row['revenue_p90'])}",
                      percent(row["p_hit_target"]), delta, beats])
     return rows

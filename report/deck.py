@@ -61,10 +61,13 @@ def _picture(slide, png: bytes, *, top=Inches(1.3), max_height=Inches(5.5)) -> N
 
 
 def _table(slide, rows: list[list[str]], left, top, width, *, size: int = 14, first_col_share: float | None = None,
-           row_height=Inches(0.4)) -> None:
+           row_height=Inches(0.4), col_shares: list[float] | None = None) -> None:
     shape = slide.shapes.add_table(len(rows), len(rows[0]), left, top, width, row_height * len(rows))
     table = shape.table
-    if first_col_share is not None:
+    if col_shares is not None:
+        for c, share in enumerate(col_shares):
+            table.columns[c].width = Emu(int(width * share))
+    elif first_col_share is not None:
         table.columns[0].width = Emu(int(width * first_col_share))
         rest = (width - table.columns[0].width) // (len(rows[0]) - 1)
         for c in range(1, len(rows[0])):
@@ -123,11 +126,14 @@ def comparison_slide(prs: Presentation, content: ReportContent) -> None:
     comp = content.comparison
     slide = _slide(prs, "Scenarios side by side", content)
     rows = comparison_rows(comp)
-    _table(slide, rows, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, size=14, first_col_share=0.28)
-    _picture(slide, chart_png(content.charts["compare_histogram"], width=1100), top=Inches(1.5 + 0.42 * len(rows)),
-             max_height=HEIGHT - Inches(2.2 + 0.42 * len(rows)))
+    row_height = Inches(0.45)
+    _table(slide, rows, MARGIN, Inches(1.25), WIDTH - 2 * MARGIN, size=13, row_height=row_height,
+           col_shares=[0.25, 0.11, 0.19, 0.12, 0.18, 0.15])
+    top = Inches(1.25) + row_height * len(rows) + Inches(0.2)
+    bottom = HEIGHT - Inches(1.0)
+    _picture(slide, chart_png(content.charts["compare_histogram"], width=1000), top=top, max_height=bottom - top)
     differs = comp.inputs.loc[comp.inputs["differs"], "input"].tolist()
-    note = f"Inputs that differ: {', '.join(differs) if differs else 'none'}. Same seed for all (common random numbers); +/- is two Monte Carlo standard errors."
+    note = f"Inputs that differ: {', '.join(differs) if differs else 'none'}. Same seed for all (common random numbers); ± is two Monte Carlo standard errors."
     _text(slide, note, MARGIN, HEIGHT - Inches(0.95), WIDTH - 2 * MARGIN, Inches(0.4), size=11)
 
 

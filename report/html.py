@@ -75,7 +75,7 @@ def build_html(content: ReportContent) -> str:
         comp = content.comparison
         parts.append("<h2>Scenarios side by side</h2>")
         parts.append(_table(comparison_rows(comp)))
-        parts.append("<p>Same seed for every scenario (common random numbers); +/- is two Monte Carlo standard errors.</p>")
+        parts.append("<p>Same seed for every scenario (common random numbers); ± is two Monte Carlo standard errors.</p>")
         parts.append(_figure(content, "compare_histogram"))
         inputs = comp.inputs
         parts.append("<h3>Inputs (differences highlighted)</h3>")

@@ -9,8 +9,16 @@ PNG_SCALE = 2.0  # pixels per chart pixel: crisp on a projector
 
 
 def _spec(chart: alt.TopLevelMixin, width: int | None) -> str:
+    """Larger type than on screen: a slide is read from across a room."""
     if width is not None:
         chart = chart.properties(width=width)
+    chart = (
+        chart.configure_axis(labelFontSize=15, titleFontSize=16, labelOverlap="greedy")
+        .configure_title(fontSize=20, subtitleFontSize=15, anchor="start")
+        .configure_legend(labelFontSize=15, titleFontSize=15, symbolSize=150)
+        .configure_text(fontSize=15)
+        .configure_axisQuantitative(tickCount=8)
+    )
     return chart.to_json(validate=False)
 
 

@@ -20,6 +20,9 @@ PAGES = [
     ("pages/scorecard.py", "Performance standards", ":material/scoreboard:"),
     ("pages/forecast.py", "Forecast from history", ":material/timeline:"),
     ("pages/pipeline.py", "Will we make the quarter?", ":material/request_quote:"),
+    ("pages/scenarios.py", "Scenarios & compare", ":material/compare_arrows:"),
+    ("pages/sensitivity.py", "Which lever matters?", ":material/tune:"),
+    ("pages/present.py", "Present", ":material/co_present:"),
 ]
 
 

@@ -1,0 +1,55 @@
+"""Cached comparisons, sensitivity runs and report files for the scenario pages (aggregates only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from simulate import compare, engine, sensitivity
+from simulate.scenario import Scenario
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner="Comparing scenarios...")
+def comparison(scenario_jsons: tuple[str, ...], trials: int, seed: int) -> compare.Comparison:
+    return compare.compare([Scenario.from_json(text) for text in scenario_jsons], trials=trials, seed=seed)
+
+
+@dataclass(frozen=True)
+class SensitivityView:
+    tornado: sensitivity.Tornado
+    contribution: pd.DataFrame
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner="Swinging each input...")
+def sensitivity_view(scenario_json: str) -> SensitivityView:
+    scenario = Scenario.from_json(scenario_json)
+    trials = min(scenario.trials, sensitivity.TORNADO_TRIALS)
+    base = engine.run(scenario, trials=trials, stage_trials=0)
+    return SensitivityView(sensitivity.tornado(scenario, trials=trials, base=base), sensitivity.contribution_to_variance(base))
+
+
+@st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
+def _seek_run(scenario_json: str) -> engine.SimulationResult:
+    """One run per scenario kept on the server for goal-seek (never sent to the browser)."""
+    scenario = Scenario.from_json(scenario_json)
+    return engine.run(scenario, trials=min(scenario.trials, 20_000), stage_trials=0)
+
+
+def seek(scenario_json: str, lever: str, confidence: float) -> sensitivity.LeverAnswer:
+    return sensitivity.seek_lever(_seek_run(scenario_json), lever, confidence)
+
+
+def report_files(scenario_json: str, other_jsons: tuple[str, ...], kind: str) -> bytes:
+    """Build a deck ("pptx") or HTML report ("html") for download; called only when the button is clicked."""
+    from report.content import build_content
+
+    content = build_content(Scenario.from_json(scenario_json), others=[Scenario.from_json(t) for t in other_jsons])
+    if kind == "pptx":
+        from report.deck import build_deck
+
+        return build_deck(content)
+    from report.html import build_html
+
+    return build_html(content).encode("utf-8")

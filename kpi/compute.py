@@ -54,9 +54,26 @@ class KPIValues:
     needs: dict[str, str] = field(default_factory=dict)  # kpi -> "needs: ..."
     messages: list[str] = field(default_factory=list)  # data remarks (reps missing from a table, ...)
 
+    _split: dict = field(default_factory=dict, repr=False, compare=False)
+
     def of(self, key: str) -> pd.DataFrame:
         """Rows of one KPI (empty when it needs data)."""
         return self.by_kpi.get(key, pd.DataFrame(columns=COLUMNS[1:]))
+
+    def team(self, key: str) -> pd.DataFrame:
+        """The team's rows of one KPI, by period."""
+        return self._parts(key)[0]
+
+    def reps(self, key: str) -> pd.DataFrame:
+        """The reps' rows of one KPI."""
+        return self._parts(key)[1]
+
+    def _parts(self, key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if key not in self._split:
+            rows = self.of(key)
+            is_team = (rows["rep"] == TEAM).to_numpy(dtype=bool)
+            self._split[key] = (rows[is_team].sort_values("period"), rows[~is_team])
+        return self._split[key]
 
     @property
     def values(self) -> pd.DataFrame:

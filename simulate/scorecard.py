@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.catalogue import CATALOGUE, get
-from kpi.compute import FREQ, TEAM, KPIValues, Tables, compute, period_of
+from kpi.compute import FREQ, KPIValues, Tables, compute, period_of
 from simulate.engine import SimulationResult
 from simulate.scorecard_attain import Attainability, Fairness, attainability, fairness, lead_value
 from simulate.scorecard_sim import NextPeriodChance, chance_next_period
@@ -79,10 +79,11 @@ def bundled_tables(quota_per_month: float | None = BUNDLED_QUOTA_PER_MONTH) -> t
 
 
 def _latest(team: pd.DataFrame) -> tuple[str | None, float, str]:
-    """(period, value, note) of the latest period with a team value; else the last period and its note."""
+    """(period, value, note) of the latest period with a team value; else the last period and its note.
+
+    `team` is sorted by period (KPIValues.team)."""
     if team.empty:
         return None, float("nan"), "no data in any period"
-    team = team.sort_values("period")
     finite = team[np.isfinite(team["value"].to_numpy(dtype=float))]
     row = finite.iloc[-1] if len(finite) else team.iloc[-1]
     return str(row["period"]), float(row["value"]), str(row["note"] or "")
@@ -167,8 +168,7 @@ def build_scorecard(
         rows.append(row)
         if a is not None:
             attain[std.key] = a
-    leads = month.of("new_opportunities")
-    lead_rows = leads[leads["rep"] != TEAM]
+    lead_rows = month.reps("new_opportunities")
     fair = None
     if len(lead_rows):
         window_periods = sorted(lead_rows["period"].unique())[-window:]
@@ -204,13 +204,12 @@ def _score_row(std: Standard, kv: KPIValues, result, share_goal, window, trials,
     base.update(chance_next=chance.p, chance_next_se=chance.mc_se, chance_note=chance.reason)
     if std.kpi in kv.needs:
         return {**base, "status": "no data", "note": kv.needs[std.kpi], "actual": np.nan}, None
-    rows = kv.of(std.kpi)
-    period, actual, note = _latest(rows[rows["rep"] == TEAM])
+    period, actual, note = _latest(kv.team(std.kpi))
     out = {**base, "latest_period": period, "actual": actual, "status": std.status(actual), "note": note}
     a = None
     if std.scope == "rep":
         # a per-rep standard is shown with the median rep's value; the team total would not compare
-        rep_rows = rows[rows["rep"] != TEAM]
+        rep_rows = kv.reps(std.kpi)
         latest = rep_rows[rep_rows["period"] == period]
         vals = latest["value"].to_numpy(dtype=float)
         measured = vals[np.isfinite(vals)]
@@ -230,9 +229,9 @@ def _rep_table(standards: StandardSet, values: dict[str, KPIValues]) -> pd.DataF
         kv = values[std.period]
         if std.kpi in kv.needs:
             continue
-        rows = kv.of(std.kpi)
-        period, _, _ = _latest(rows[rows["rep"] == TEAM])
-        latest = rows[(rows["rep"] != TEAM) & (rows["period"] == period)].set_index("rep")["value"].astype(float)
+        period, _, _ = _latest(kv.team(std.kpi))
+        rep_rows = kv.reps(std.kpi)
+        latest = rep_rows[rep_rows["period"] == period].set_index("rep")["value"].astype(float)
         columns[std.kpi] = latest
         columns[f"{std.kpi}__status"] = latest.map(std.status)
     if not columns:
@@ -248,8 +247,7 @@ def _trends(standards: StandardSet, values: dict[str, KPIValues]) -> pd.DataFram
     parts = []
     for std in standards.standards:
         kv = values[std.period]
-        rows = kv.of(std.kpi)
-        team = rows[rows["rep"] == TEAM].sort_values("period").tail(TREND_PERIODS)
+        team = kv.team(std.kpi).tail(TREND_PERIODS)
         parts.append(team[["period", "value"]].assign(kpi=std.kpi, scope=std.scope))
     cols = ["kpi", "scope", "period", "value"]
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
@@ -262,8 +260,7 @@ def _overview(month: KPIValues) -> pd.DataFrame:
             rows.append({"kpi": key, "name": k.name, "category": k.category, "period": None, "value": np.nan, "unit": k.unit,
                          "direction": k.direction, "formula": k.formula, "note": month.needs[key]})
             continue
-        kpi_rows = month.of(key)
-        period, value, note = _latest(kpi_rows[kpi_rows["rep"] == TEAM])
+        period, value, note = _latest(month.team(key))
         rows.append({"kpi": key, "name": k.name, "category": k.category, "period": period, "value": value, "unit": k.unit,
                      "direction": k.direction, "formula": k.formula, "note": note})
     return pd.DataFrame(rows)

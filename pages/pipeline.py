@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -122,6 +123,8 @@ def import_summary(result: crm.ImportResult) -> None:
         f"{status.get('lost', 0):,} lost; dates read as {result.date_format}; "
         f"**{len(result.excluded):,} excluded**, {len(result.repaired):,} repaired."
     )
+    with st.expander("What was imported (first 200 rows)"):
+        st.dataframe(opp.head(200), hide_index=True, key="pipeline.preview")
     with st.expander(f"Import report ({len(result.report):,} rows excluded or repaired)", expanded=not result.excluded.empty):
         for note in result.notes:
             st.markdown(f"- {note}")
@@ -200,6 +203,9 @@ else:
     n[3].metric("Required coverage", f"{fc.required_coverage:.1f}x", help="1 / win rate: pipeline needed per $ of target")
 st.caption(f"A naive forecast (every open deal at the overall win rate of {fc.calibration.overall_win_rate:.0%}) says "
            f"{money(fc.naive_mean)}: it counts long-dead deals as live.")
+if fc.undated_open:
+    st.caption(f"{fc.undated_open:,} open deals have no created date (e.g. Prospecting, not yet engaged): they are not counted as "
+               "existing pipeline; deals that start after the as-of date are in 'from new pipeline' (recent creation rate).")
 render.chart(charts.histogram_chart(fc.histogram, target=fc.target, unit="$", x_title="Bookings", title=f"Bookings in {fc.period.label}"))
 
 rep_tab, product_tab, drivers_tab, whatif_tab, calib_tab = st.tabs(
@@ -236,6 +242,12 @@ with calib_tab:
         render.chart(charts.close_curves_chart(calib.curves.table()))
     with right:
         render.chart(charts.win_rate_chart(calib.win_rates, segment_title=SEGMENTS.get(calib.segment, calib.segment), overall=calib.overall_win_rate))
+    sizes = calib.sizes.assign(median=lambda d: np.exp(d["log_mean"]))[["product", "won", "median", "mean", "log_sd"]]
+    st.dataframe(sizes, hide_index=True, key="pipeline.sizes", column_config={
+        "won": st.column_config.NumberColumn("won deals", format="%d"),
+        "median": st.column_config.NumberColumn("median size", format="dollar"),
+        "mean": st.column_config.NumberColumn("mean size", format="dollar"),
+        "log_sd": st.column_config.NumberColumn("spread (log-sd)", format="%.2f")})
     with st.spinner("Backtesting: replaying history at every month-end..."):
         bt, reliability = run_backtest(data_key, opp, seed, segment)
     if bt.scores.empty:

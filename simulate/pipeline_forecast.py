@@ -39,6 +39,7 @@ class PipelineForecast:
     hit: Chance | None
     target: float | None
     pipeline_in_period: float  # expected value of open deals that close (won or lost) in the period
+    undated_open: int  # open deals without a created date: not in `deals` (new pipeline covers them)
     naive_mean: float  # every open deal at the overall win rate and the mean won size (+ the same new deals)
     deals: pd.DataFrame  # open deal table (see pipeline_mc.open_deal_table)
     calibration: Calibration
@@ -84,7 +85,8 @@ class PipelineForecast:
             "bookings": self.bookings.to_dict(), "won_deals": self.won_deals.to_dict(),
             "booked_so_far": self.booked_so_far, "won_so_far": self.won_so_far,
             "from_existing_pipeline": self.existing.to_dict(), "from_new_pipeline": self.new.to_dict(),
-            "open_deals": int(len(self.deals)), "pipeline_in_period": self.pipeline_in_period,
+            "open_deals": int(len(self.deals)), "open_deals_without_created_date": self.undated_open,
+            "pipeline_in_period": self.pipeline_in_period,
             "required_coverage": self.required_coverage, "naive_mean": self.naive_mean,
             "overall_win_rate": self.calibration.overall_win_rate, "volatility": self.calibration.period_volatility(self.period),
             "period_effect": self.calibration.period_effect(self.period),
@@ -144,7 +146,8 @@ def forecast_pipeline(
         existing=summarize(ex_book), new=summarize(new_book), existing_won=summarize(ex_won), new_won=summarize(new_won),
         hit=None if target is None else chance_at_least(total, target), target=target,
         pipeline_in_period=float((deals["p_close"] * deals["expected_size"]).sum()),
-        naive_mean=booked + len(deals) * calib.overall_win_rate * mean_won_size + float(new_book.mean()),
+        undated_open=int(len(snap.open) - len(deals)),
+        naive_mean=booked + len(snap.open) * calib.overall_win_rate * mean_won_size + float(new_book.mean()),
         deals=deals, calibration=calib, histogram=histogram(total, bins=40),
         floor_8_in_10=float(np.percentile(total, 20)), lost_ids=lost,
     )

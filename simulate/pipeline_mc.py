@@ -89,8 +89,10 @@ def simulate_deals(
 
 
 def open_deal_table(snapshot: Snapshot, calib: Calibration, period: Period) -> pd.DataFrame:
-    """One row per open deal: age, chance to close / to be won in the period, expected size and bookings."""
-    deals = snapshot.open.copy()
+    """One row per open deal with a created date: age, chance to close / to be won in the period, expected size
+    and bookings. Open deals without a created date (e.g. Prospecting, not yet engaged) are left out: they are
+    where future deals come from, which the new-pipeline part already counts from the creation rate."""
+    deals = snapshot.open[snapshot.open["age_known"]].copy()
     horizon = period.days_after(snapshot.as_of)
     age = deals["days"].to_numpy(float)
     factor = calib.win_factor(deals[calib.segment].astype(str))

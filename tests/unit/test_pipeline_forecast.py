@@ -109,6 +109,14 @@ def test_stale_open_deals_get_no_chance(opp):
     assert (stale["p_win"] == 0).all()
 
 
+def test_deals_without_created_date_are_not_existing_pipeline(opp):
+    fc = forecast_pipeline(opp, "2017-12-31", "month", trials=500, seed=1)
+    prospecting = opp[(opp["status"] == "open") & opp["created_date"].isna()]
+    assert fc.undated_open == len(prospecting) > 0
+    assert not fc.deals["opportunity_id"].isin(prospecting["opportunity_id"]).any()
+    assert len(fc.deals) == ((opp["status"] == "open") & opp["created_date"].notna()).sum()
+
+
 def test_forecast_adds_booked_existing_and_new(opp):
     fc = forecast_pipeline(opp, "2017-06-15", "month", trials=20_000, seed=2, target=1_000_000)
     won = opp[(opp["status"] == "won") & opp["close_date"].between("2017-06-01", "2017-06-15")]

@@ -29,7 +29,7 @@ with tab_saved:
             if st.button("Save as new version", key="scenarios.save", type="primary"):
                 try:
                     version = store.save(scenario, name, note=note)
-                    state.load(scenario.replace(name=" ".join(name.split())))
+                    state.publish(scenario.replace(name=" ".join(name.split())))
                     st.success(f"Saved '{name}' (version {version}).")
                 except (StoreError, ValueError) as exc:
                     st.error(str(exc))

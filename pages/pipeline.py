@@ -207,6 +207,9 @@ if fc.undated_open:
     st.caption(f"{fc.undated_open:,} open deals have no created date (e.g. Prospecting, not yet engaged): they are not counted as "
                "existing pipeline; deals that start after the as-of date are in 'from new pipeline' (recent creation rate).")
 render.chart(charts.histogram_chart(fc.histogram, target=fc.target, unit="$", x_title="Bookings", title=f"Bookings in {fc.period.label}"))
+st.download_button("Download this forecast (JSON)", data=lambda: json.dumps(fc.to_dict(), indent=2, default=float),
+                   file_name=f"pipeline_forecast_{fc.as_of:%Y%m%d}_{fc.period.kind}.json", mime="application/json",
+                   on_click="ignore", key="pipeline.download")
 
 rep_tab, product_tab, drivers_tab, whatif_tab, calib_tab = st.tabs(
     ["By rep", "By product", "Biggest uncertainties", "What if we lose a deal", "Calibration and backtest"])

@@ -86,7 +86,7 @@ def reliability_table(opportunities: pd.DataFrame, origins: list[tuple[pd.Timest
     parts = []
     for as_of, kind in origins:
         snap = as_of_snapshot(opportunities, as_of)
-        calib = calibrate(snap, segment=segment, volatility=0.0)
+        calib = calibrate(snap, segment=segment)  # with the quarter rhythm, as the forecast uses it
         per = period_after(as_of, kind)
         deals = open_deal_table(snap, calib, per)
         closed_at = deals["opportunity_id"].map(won)

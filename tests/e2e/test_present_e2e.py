@@ -1,0 +1,79 @@
+"""Presentation mode, the HTML report and scenario import in a real browser (headless Chromium)."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from report.content import build_content
+from report.html import build_html
+from simulate import engine, summary
+from simulate.scenario import default_scenario
+from simulate.wording import money, percent
+from tests.e2e.conftest import wait_for_app
+from ui import codec
+
+HOSTILE = "<b>Q3</b> & <img src=x onerror=alert(1)>"
+
+
+def test_present_page_shows_large_numbers_and_no_inputs(page, app_url):
+    scenario = default_scenario().replace(name=HOSTILE)
+    page.goto(f"{app_url}/present?s={quote(codec.encode(scenario))}")
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    head = summary.funnel_summary(engine.run(scenario))
+    big = main.locator("h1").all_inner_texts()
+    assert HOSTILE in big  # the name is shown as text
+    assert money(head.revenue.p50) in big and percent(head.hit.p) in big
+    assert main.locator("img").count() == 0 and main.locator("b", has_text="Q3").count() == 0
+    assert main.locator('[data-testid="stVegaLiteChart"]').count() == 2
+    assert main.locator("input, textarea, button[kind='primary']").count() == 0
+    # the numbers are large: the value headings are at least 2.5x body text
+    sizes = page.evaluate(
+        "() => [parseFloat(getComputedStyle(document.querySelector('[data-testid=\"stMain\"] h1')).fontSize),"
+        " parseFloat(getComputedStyle(document.querySelector('[data-testid=\"stMain\"] p')).fontSize)]"
+    )
+    assert sizes[0] >= 2.0 * sizes[1]
+    assert not page.page_errors
+
+
+def test_html_report_opens_in_chromium_without_console_errors(browser, tmp_path):
+    base = default_scenario().replace(trials=1_000)
+    content = build_content(base, others=[base.replace(name=HOSTILE, seed=3)], tornado_trials=1_000)
+    path = tmp_path / "report.html"
+    path.write_text(build_html(content), encoding="utf-8")
+    tab = browser.new_page()
+    messages: list[str] = []
+    tab.on("console", lambda msg: messages.append(f"{msg.type}: {msg.text}") if msg.type in ("error", "warning") else None)
+    tab.on("pageerror", lambda exc: messages.append(f"pageerror: {exc}"))
+    failed: list[str] = []
+    tab.on("requestfailed", lambda request: failed.append(request.url))
+    tab.goto(path.as_uri())
+    tab.wait_for_load_state("load")
+    assert messages == [] and failed == []
+    sizes = tab.evaluate("() => Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
+    assert len(sizes) == 4 and all(done and w > 500 and h > 150 for done, w, h in sizes)
+    assert tab.locator("h1").inner_text() == "Base plan"
+    assert tab.locator("td", has_text="B: " + HOSTILE).count() >= 1  # shown as text, nothing injected
+    assert tab.evaluate("() => window.__xss === undefined") and tab.locator("table img").count() == 0
+    assert money(content.summary.revenue.p50) in tab.locator(".cards").inner_text()
+    tab.close()
+
+
+def test_importing_a_bad_scenario_file_lists_every_problem(page, app_url, tmp_path):
+    data = default_scenario().to_dict()
+    data["colour"] = "blue"
+    del data["target"]
+    data["trials"] = "many"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    page.goto(f"{app_url}/scenarios")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Import / export").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    page.wait_for_selector("text=This file cannot be opened (3 problems)")
+    wait_for_app(page)
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    for expected in ("colour: unknown field", "target: missing", "trials: must be a whole number"):
+        assert expected in text
+    assert not page.page_errors

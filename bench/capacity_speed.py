@@ -44,23 +44,27 @@ def team_scenario(reps: int) -> Scenario:
 
 
 def best_of(repeats: int, fn):
-    times, value = [], None
+    """(best wall-clock seconds, CPU seconds of that run, value). CPU time is what the work costs when
+    other processes share the cores; wall-clock is what a user waits."""
+    best, value = (float("inf"), 0.0), None
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         value = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), value
+        elapsed = (time.perf_counter() - start, time.process_time() - cpu)
+        best = min(best, elapsed)
+    return best[0], best[1], value
 
 
 def main() -> None:
     trials = 10_000
     for reps in (200, 2_000):
         scenario = team_scenario(reps)
-        t_funnel, funnel = best_of(1, lambda s=scenario: engine.run(s, trials=trials, seed=1))
-        t_team, result = best_of(3 if reps == 200 else 1, lambda s=scenario, f=funnel: simulate_team(s, f))
-        t_summary, summary = best_of(1, lambda r=result: capacity_summary(r))
+        t_funnel, _, funnel = best_of(1, lambda s=scenario: engine.run(s, trials=trials, seed=1))
+        t_team, cpu_team, result = best_of(3 if reps == 200 else 1, lambda s=scenario, f=funnel: simulate_team(s, f))
+        t_summary, _, summary = best_of(1, lambda r=result: capacity_summary(r))
         print(
-            f"{reps:>5} reps x 12 months x {trials:,} trials: team simulation {t_team:.2f} s, summary {t_summary:.2f} s "
+            f"{reps:>5} reps x 12 months x {trials:,} trials: team simulation {t_team:.2f} s "
+            f"(CPU {cpu_team:.2f} s), summary {t_summary:.2f} s "
             f"(funnel run {t_funnel:.2f} s); share at quota mean {summary.share_at_quota.mean:.3f}, "
             f"recommended quota ${summary.recommended_quota:,.0f}"
         )
@@ -76,9 +80,9 @@ def main() -> None:
             )
         if reps == 200:
             ref_trials = 200
-            start = time.perf_counter()
-            ref = reference_team(scenario, funnel.won_mean[:ref_trials], seed=2)
-            t_ref = time.perf_counter() - start
+            t_ref, _, ref = best_of(
+                1, lambda s=scenario, f=funnel, k=ref_trials: reference_team(s, f.won_mean[:k], seed=2)
+            )
             fast_deals = result.seat_deals.sum(axis=1)
             ref_deals = ref["seat_deals"].sum(axis=1)
             se = np.sqrt(fast_deals[:ref_trials].var() / ref_trials + ref_deals.var() / ref_trials)

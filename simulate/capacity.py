@@ -193,12 +193,14 @@ def _simulate_chunk(
 ) -> dict[str, np.ndarray]:
     """One block of trials: the month loop is vectorised over (trials, seats).
 
-    Tenure is capped at the end of the ramp curve (all later months are fully productive), which
-    keeps it small (int16) and makes the ramp a table lookup: ramp_table[tenure + 1], vacant = -1 -> 0.
+    State per seat: `level` = tenure month of the rep in seat (1 = first month), capped at the end of the
+    ramp (all later months are fully productive), 0 = empty; the ramp is then a table lookup
+    ramp_table[level]. `stay` = months the rep in seat will still work, drawn once when the rep starts
+    (geometric: leaving each month with probability h after working it, the same law as a monthly draw).
     """
     n, horizon = demand.shape
     seats = len(starts)
-    last = len(team.ramp_curve)  # tenure index meaning "fully ramped"
+    full = len(team.ramp_curve) + 1  # level meaning "fully ramped"
     ramp_table = np.concatenate([[0.0], np.asarray(team.ramp_curve, dtype=float), [1.0]]).astype(np.float32)
     mu, sigma = productivity_params(team.productivity_spread)
     # deals/month at full ramp for each rep: deals_per_rep_month x lognormal multiplier (mean 1)
@@ -210,9 +212,15 @@ def _simulate_chunk(
     if team.routing == "territory":
         t_mu, t_sigma = productivity_params(team.territory_skew)
         territory = np.exp(t_mu + t_sigma * rng.standard_normal((n, seats))).astype(np.float32)
-    tenure = np.broadcast_to(np.where(starts == 0, np.minimum(tenures, last), -1), (n, seats)).astype(np.int16)
-    wait = np.full((n, seats), -1, dtype=np.int16)  # months until a backfill starts; -1 = none pending
+    level = np.broadcast_to(np.where(starts == 0, np.minimum(tenures + 1, full), 0), (n, seats)).astype(np.intp)
     hazard = team.monthly_leave_probability
+    cap_stay = horizon + 1  # a stay longer than the horizon never ends inside it
+
+    def draw_stays(size) -> np.ndarray:
+        return np.minimum(rng.geometric(hazard, size), cap_stay).astype(np.int16)
+
+    stay = draw_stays((n, seats)) if hazard > 0 else None
+    wait = np.full((n, seats), -1, dtype=np.int16)  # months until a backfill starts; -1 = none pending
     refills = team.backfill and hazard > 0
     worked_in_period = np.zeros((n, seats), dtype=np.float32)
     credit = np.zeros((n, seats), dtype=np.float32)
@@ -223,51 +231,56 @@ def _simulate_chunk(
         if m > 0:
             hired = starts == m
             if hired.any():
-                tenure[:, hired] = 0
+                level[:, hired] = 1
                 out["hires"][:, m] = int(hired.sum())
             if refills:
                 backfilled = wait == 0
                 count = np.count_nonzero(backfilled, axis=1)
                 if count.any():
-                    tenure = np.where(backfilled, 0, tenure).astype(np.int16, copy=False)
-                    fresh = np.exp(mu + sigma * rng.standard_normal(int(count.sum()))) if sigma > 0 else 1.0
+                    level[backfilled] = 1
+                    total = int(count.sum())
+                    fresh = np.exp(mu + sigma * rng.standard_normal(total)) if sigma > 0 else 1.0
                     full_capacity[backfilled] = team.deals_per_rep_month * fresh
+                    stay[backfilled] = draw_stays(total)
                     out["backfills"][:, m] = count
                 wait = np.where(backfilled, -1, wait - (wait > 0)).astype(np.int16, copy=False)
-        active = tenure >= 0
-        ramp_now = np.take(ramp_table, tenure + 1)
+        active = level > 0
+        ramp_now = ramp_table[level]
         capacity = ramp_now * full_capacity
-        if team.routing == "equal":
-            weight = active
-        elif team.routing == "capacity":
-            weight = capacity
-        else:
-            weight = territory * active
-        total_weight = weight.sum(axis=1)
-        per_weight = np.divide(
-            demand[:, m].astype(np.float32), total_weight, out=np.zeros(n, dtype=np.float32), where=total_weight > 0
-        )
-        routed = weight * per_weight[:, None]  # the rep's share of the month's deals
-        worked = np.minimum(routed, capacity)
-        worked_total = worked.sum(axis=1, dtype=float)
         out["headcount"][:, m] = np.count_nonzero(active, axis=1)
         out["ramped"][:, m] = ramp_now.sum(axis=1, dtype=float)
-        out["capacity"][:, m] = capacity.sum(axis=1, dtype=float)
+        total_capacity = capacity.sum(axis=1, dtype=float)
+        out["capacity"][:, m] = total_capacity
+        if team.routing == "capacity":
+            # shares proportional to capacity: every rep works the same fraction `fill` of its capacity,
+            # so the rep-level minimum reduces to one per trial (exact, and much cheaper)
+            fill = np.minimum(np.divide(demand[:, m], total_capacity, out=np.zeros(n), where=total_capacity > 0), 1.0)
+            worked = None  # capacity x fill, formed only in the target period
+            worked_total = total_capacity * fill
+            out["unworked"][:, m] = demand[:, m] - worked_total
+        else:
+            weight = active if team.routing == "equal" else territory * active
+            total_weight = weight.sum(axis=1)
+            per_weight = np.divide(
+                demand[:, m].astype(np.float32), total_weight, out=np.zeros(n, dtype=np.float32), where=total_weight > 0
+            )
+            routed = weight * per_weight[:, None]  # the rep's share of the month's deals
+            worked = np.minimum(routed, capacity)
+            worked_total = worked.sum(axis=1, dtype=float)
+            # routed beyond capacity; with nobody in seat the whole month's demand goes unworked
+            out["unworked"][:, m] = np.where(total_weight > 0, (routed - worked).sum(axis=1, dtype=float), demand[:, m])
         out["worked"][:, m] = worked_total
-        # routed beyond capacity; with nobody in seat the whole month's demand goes unworked
-        out["unworked"][:, m] = np.where(total_weight > 0, (routed - worked).sum(axis=1, dtype=float), demand[:, m])
         if period[0] <= m < period[1]:
-            worked_in_period += worked
+            worked_in_period += worked if worked is not None else capacity * fill[:, None].astype(np.float32)
             credit += ramp_now if team.ramped_quota else active
-        grown = np.minimum(tenure + active, last).astype(np.int16, copy=False)
-        if hazard > 0:
-            leaving = (rng.random((n, seats), dtype=np.float32) < hazard) & active
+        np.minimum(level + active, full, out=level)  # one more month of tenure (empty seats stay 0)
+        if stay is not None:
+            leaving = active & (stay == 1)  # this was the rep's last month
             out["leavers"][:, m] = np.count_nonzero(leaving, axis=1)
-            tenure = np.where(leaving, -1, grown).astype(np.int16, copy=False)
+            stay -= active
+            level *= ~leaving
             if refills:
                 wait = np.where(leaving, team.backfill_delay_months, wait).astype(np.int16, copy=False)
-        else:
-            tenure = grown
     out["deals"] = rng.poisson(worked_in_period)
     out["credit"] = credit / max(period[1] - period[0], 1)
     return out

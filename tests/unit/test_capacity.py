@@ -97,6 +97,9 @@ def test_deals_are_conserved_between_worked_and_unworked(routing):
     funnel = engine.run(scenario, trials=400, seed=11)
     result = simulate_team(scenario, funnel)
     np.testing.assert_allclose(result.worked_deals + result.unworked_deals, funnel.won_mean, rtol=1e-5)
+    if routing == "capacity":  # nothing is lost until the whole team is busy
+        expected_unworked = np.maximum(funnel.won_mean - result.capacity_deals, 0.0)
+        np.testing.assert_allclose(result.unworked_deals, expected_unworked, rtol=1e-5, atol=1e-9)
     assert np.all(result.worked_deals <= result.capacity_deals * (1 + 1e-6))
     assert np.all(result.unworked_deals >= -1e-9)
 

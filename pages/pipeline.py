@@ -13,7 +13,7 @@ import crm
 from charts import pipeline as charts
 from simulate.errors import ScenarioError
 from simulate.pipeline import export_date
-from simulate.pipeline_backtest import backtest_pipeline, reliability_table
+from simulate.pipeline_backtest import backtest_pipeline
 from simulate.pipeline_forecast import PipelineForecast, forecast_pipeline
 from simulate.wording import chance_in_10, count, money
 from ui import render, state
@@ -51,7 +51,7 @@ def run_forecast(data_key: str, _opp: pd.DataFrame, as_of: str, period: str, tri
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
 def run_backtest(data_key: str, _opp: pd.DataFrame, seed: int, segment: str):
-    return backtest_pipeline(_opp, trials=BACKTEST_TRIALS, seed=seed, segment=segment), reliability_table(_opp, segment=segment)
+    return backtest_pipeline(_opp, trials=BACKTEST_TRIALS, seed=seed, segment=segment)
 
 
 def mapping_step(raw: crm.RawTable, key: str) -> tuple[crm.ColumnMapping, str | None]:
@@ -252,7 +252,7 @@ with calib_tab:
         "mean": st.column_config.NumberColumn("mean size", format="dollar"),
         "log_sd": st.column_config.NumberColumn("spread (log-sd)", format="%.2f")})
     with st.spinner("Backtesting: replaying history at every month-end..."):
-        bt, reliability = run_backtest(data_key, opp, seed, segment)
+        bt = run_backtest(data_key, opp, seed, segment)
     if bt.scores.empty:
         st.info("Not enough history for a backtest: it needs closed deals in at least two months before the export date.")
     else:
@@ -265,9 +265,8 @@ with calib_tab:
         with left:
             render.chart(charts.backtest_chart(bt.rows, kind="month"))
         with right:
-            render.chart(charts.reliability_chart(reliability))
+            render.chart(charts.reliability_chart(bt.reliability))
         st.dataframe(bt.rows, hide_index=True, key="pipeline.backtest_rows")
     st.caption("Model: time to close from created date (Kaplan-Meier, open deals censored; won vs lost by Aalen-Johansen); "
                "win rate by segment (Beta, pulled towards the overall rate); lognormal deal size by product; a quarter rhythm "
-               "and one shared multiplier per simulated future on all win chances (months differ), both fitted on past months. "
-               "The reliability plot shows per-deal chances before the quarter rhythm.")
+               "and one shared multiplier per simulated future on all win chances (months differ), both fitted on past months.")

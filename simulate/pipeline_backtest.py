@@ -41,6 +41,7 @@ class BacktestResult:
 
     rows: pd.DataFrame  # as_of, kind, period, actual, p10, p50, p90, inside, ape, naive, naive_ape, actual_won, won_p10/p50/p90, won_inside
     scores: pd.DataFrame  # kind, origins, coverage, mdape, won_coverage, won_mdape, naive_mdape, naive_bias, bias
+    reliability: pd.DataFrame  # month origins' open deals: bin, predicted, observed, deals (see reliability_bins)
 
     def to_dict(self) -> dict:
         return {"scores": self.scores.to_dict(orient="records"),
@@ -57,10 +58,14 @@ def backtest_pipeline(
     """Forecast from each origin with only what was known then and score against the actual bookings."""
     origins = default_origins(opportunities) if origins is None else origins
     won = opportunities[opportunities["status"] == "won"]
-    rows = []
+    won_on = won.set_index("opportunity_id")["close_date"]
+    rows, deals = [], []
     for as_of, kind in origins:
         fc = forecast_pipeline(opportunities, as_of, kind, trials=trials, seed=seed, segment=segment)
         hit = won[won["close_date"].between(fc.period.start, fc.period.end)]
+        if kind == "month":
+            closed_at = fc.deals["opportunity_id"].map(won_on)
+            deals.append(pd.DataFrame({"predicted": fc.deals["p_win"], "won": closed_at.between(fc.period.start, fc.period.end)}))
         actual, actual_won = float(hit["amount"].sum()), int(len(hit))
         b, w = fc.bookings, fc.won_deals
         rows.append({
@@ -71,29 +76,15 @@ def backtest_pipeline(
             "won_inside": w.p10 <= actual_won <= w.p90, "won_ape": _ape(w.p50, actual_won),
         })
     table = pd.DataFrame(rows)
-    return BacktestResult(table, score(table))
+    return BacktestResult(table, score(table), reliability_bins(pd.concat(deals, ignore_index=True) if deals else None))
 
 
-def reliability_table(opportunities: pd.DataFrame, origins: list[tuple[pd.Timestamp, str]] | None = None,
-                      bins: int = 10, segment: str = "product") -> pd.DataFrame:
-    """Predicted vs observed: open deals at each month-end origin, grouped by predicted chance of being won
-    next month, with the share that actually was. One row per bin: predicted (mean), observed, deals."""
-    from simulate.pipeline import as_of_snapshot, calibrate
-    from simulate.pipeline_mc import open_deal_table
-
-    origins = [o for o in (default_origins(opportunities) if origins is None else origins) if o[1] == "month"]
-    won = opportunities[opportunities["status"] == "won"].set_index("opportunity_id")["close_date"]
-    parts = []
-    for as_of, kind in origins:
-        snap = as_of_snapshot(opportunities, as_of)
-        calib = calibrate(snap, segment=segment)  # with the quarter rhythm, as the forecast uses it
-        per = period_after(as_of, kind)
-        deals = open_deal_table(snap, calib, per)
-        closed_at = deals["opportunity_id"].map(won)
-        parts.append(pd.DataFrame({"predicted": deals["p_win"], "won": closed_at.between(per.start, per.end)}))
-    if not parts:
+def reliability_bins(data: pd.DataFrame | None, bins: int = 10) -> pd.DataFrame:
+    """Predicted vs observed: deals (columns predicted chance, won True/False) in groups of similar predicted
+    chance (deciles; ties merged). One row per group: bin, predicted (mean), observed (share won), deals."""
+    if data is None or data.empty:
         return pd.DataFrame(columns=["bin", "predicted", "observed", "deals"])
-    data = pd.concat(parts, ignore_index=True)
+    data = data.copy()
     edges = np.unique(np.quantile(data["predicted"], np.linspace(0, 1, bins + 1)))
     data["bin"] = np.clip(np.searchsorted(edges, data["predicted"], side="right") - 1, 0, max(len(edges) - 2, 0))
     table = data.groupby("bin").agg(predicted=("predicted", "mean"), observed=("won", "mean"), deals=("won", "size"))

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 import crm
-from simulate.pipeline_backtest import backtest_pipeline, default_origins, score
+from simulate.pipeline_forecast import forecast_pipeline
+from simulate.pipeline_backtest import backtest_pipeline, default_origins, reliability_bins, score
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,14 @@ def test_scores_count_hits_and_median_errors():
     assert s["naive_mdape"] == 1.0 and s["naive_bias"] == 1.0  # median of (+1, +2, +1, +1)
 
 
+def test_reliability_groups_deals_by_predicted_chance():
+    data = pd.DataFrame({"predicted": [0.0, 0.0, 0.1, 0.1, 0.5, 0.5, 0.9, 0.9], "won": [False, False, True, False, True, False, True, True]})
+    table = reliability_bins(data, bins=4)
+    assert list(table["deals"]) == [2, 2, 2, 2]
+    assert list(table["predicted"]) == pytest.approx([0.0, 0.1, 0.5, 0.9])
+    assert list(table["observed"]) == [0.0, 0.5, 0.5, 1.0]
+
+
 @pytest.mark.slow
 def test_backtest_is_calibrated_where_the_naive_model_over_forecasts(opp):
     bt = backtest_pipeline(opp, trials=2_000, seed=0)
@@ -44,3 +53,7 @@ def test_backtest_is_calibrated_where_the_naive_model_over_forecasts(opp):
     assert month["mdape"] < 0.25
     assert month["naive_bias"] > 1.0  # stale open deals at the overall win rate: more than double the actual
     assert scores.loc["quarter", "mdape"] < scores.loc["quarter", "naive_mdape"]
+    rel = bt.reliability
+    assert rel["deals"].sum() == sum(len(forecast_pipeline(opp, d, "month", trials=100).deals) for d, k in default_origins(opp) if k == "month")
+    # over all deals the predicted and observed totals agree within 15%
+    assert (rel["predicted"] * rel["deals"]).sum() == pytest.approx((rel["observed"] * rel["deals"]).sum(), rel=0.15)

@@ -130,7 +130,7 @@ with inputs:
         )
     st.subheader("Quota and plan")
     col1, col2 = st.columns(2)
-    col1.number_input(f"Quota per rep ({scenario.target_period_label()})", key="capacity.quota", step=5_000.0, format="%.0f",
+    col1.number_input(f"Quota per rep ({scenario.target_period_label()})", key="capacity.quota", step=5_000.0 if unit == "$" else 1.0, format="%.0f",
                       help="Each rep's quota for the target period, in the target's unit")  # fmt: skip
     col2.checkbox("Ramped quota for new reps", key="capacity.ramped_quota",
                   help="Reduce a new rep's quota by the ramp curve (otherwise only by months in seat)")  # fmt: skip

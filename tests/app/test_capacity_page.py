@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from simulate.scenario import default_scenario
+from simulate.scenario import Target, default_scenario
 from simulate.team import TeamPlan
 from tests.app.conftest import no_exceptions
 from ui import codec
@@ -85,3 +85,12 @@ def test_a_link_reopens_its_team(app):
     assert at.number_input(key="capacity.quota").value == 80_000
     assert at.number_input(key="capacity.attrition_pct").value == 35
     assert "at $80.0k" in headline(at)
+
+
+def test_a_deal_count_target_sets_quotas_in_deals(app):
+    scenario = default_scenario()
+    scenario = scenario.replace(target=Target("won_deals", 70, "quarter", 3), team=scenario.team.replace(quota=6))
+    app.query_params["s"] = codec.encode(scenario)
+    at = open_page(app)
+    assert re.search(r"A quota of [\d.]+ deals gives 65% of reps a chance to make it; at 6\.0 deals", headline(at))
+    assert metric(at, "Total commission (mean)").startswith("$")

@@ -12,7 +12,14 @@ from kpi import CATALOGUE, get
 from kpi.compute import Tables
 from kpi.display import format_value, input_label, input_scale
 from simulate.errors import ScenarioError
-from simulate.scorecard import BUNDLED_QUOTA_PER_MONTH, Scorecard, build_scorecard, bundled_tables, value_plan
+from simulate.scorecard import (
+    BUNDLED_QUOTA_PER_MONTH,
+    Scorecard,
+    build_scorecard,
+    bundled_tables,
+    suggested_target,
+    value_plan,
+)
 from simulate.standards import PERIODS, Standard, StandardSet, default_standards
 from ui import render, state
 
@@ -171,11 +178,12 @@ with editor:
         new_kpi = st.selectbox("KPI", list(CATALOGUE), format_func=lambda k: get(k).name, key="scorecard.new_kpi")
         new_scope = st.radio("Scope", get(new_kpi).scopes, horizontal=True, key="scorecard.new_scope")
         if st.button("Add this standard", key="scorecard.add"):
-            card_now = scorecard(data_key, tables, standards.to_json(), scenario.to_json())
-            start = card_now.overview.set_index("kpi").loc[new_kpi, "value"]
-            target = float(start) if pd.notna(start) and start > 0 else 1.0
+            new_scope = new_scope if new_scope in get(new_kpi).scopes else "team"
+            month_values = period_values(data_key, tables, "month", None, tables.coverage_target)
+            start = suggested_target(tables, new_kpi, new_scope, month_values)  # today's level: the user adjusts it
+            target = start if start is not None and start > 0 else 1.0
             try:
-                added = standards.with_standard(Standard(new_kpi, target, scope=new_scope if new_scope in get(new_kpi).scopes else "team"))
+                added = standards.with_standard(Standard(new_kpi, target, scope=new_scope))
                 state.publish(scenario.replace(standards=added))
                 st.session_state["scorecard.next_focus"] = f"{new_kpi}|{new_scope}"
                 st.rerun()

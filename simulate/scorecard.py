@@ -144,6 +144,20 @@ def complete_periods(kv: KPIValues, period: str, tables: Tables) -> KPIValues:
     return KPIValues(by_kpi=trimmed, needs=kv.needs, messages=kv.messages)
 
 
+def suggested_target(tables: Tables, key: str, scope: str, values: KPIValues | None = None) -> float | None:
+    """A starting target for a new standard: the latest complete month's team value, or its median rep's value."""
+    kv = complete_periods(values if values is not None else compute(tables, "month", [key]), "month", tables)
+    if key in kv.needs or key not in kv.by_kpi:
+        return None
+    period, team_value, _ = _latest(kv.team(key))
+    if scope == "team":
+        return team_value if np.isfinite(team_value) else None
+    reps = kv.reps(key)
+    latest = reps.loc[reps["period"] == period, "value"].to_numpy(dtype=float)
+    latest = latest[np.isfinite(latest)]
+    return float(np.median(latest)) if len(latest) else None
+
+
 def build_scorecard(
     tables: Tables,
     standards: StandardSet,

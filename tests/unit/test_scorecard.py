@@ -208,3 +208,13 @@ def test_weekly_activity_standard_is_judged_in_activities_per_week():
     a = attainability(rep_rows, Standard("activities_per_week", 1.0, amber=0.5), trials=2_000, seed=1)
     ann = a.per_rep.set_index("rep").loc["Ann", "value"]
     assert ann == pytest.approx(3 / (11 / 5))  # 3 activities in 11 working days = 2.2 working weeks
+
+
+def test_suggested_target_is_todays_team_value_or_median_rep():
+    from simulate.scorecard import suggested_target
+    from tests.unit.test_kpi_compute import small_opportunities
+
+    tables = Tables(opportunities=small_opportunities())  # export ends 10 Feb: January is the latest complete month
+    assert suggested_target(tables, "bookings", "team") == 1000.0
+    assert suggested_target(tables, "win_rate", "rep") == pytest.approx(0.25)  # Ann 1/2, Bob 0/2
+    assert suggested_target(tables, "lead_response_minutes", "rep") is None  # no activity log

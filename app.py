@@ -9,6 +9,7 @@ import streamlit as st
 
 from simulate.errors import ScenarioError
 from ui import state
+from ui.entry import inside_app
 
 st.set_page_config(page_title="Funnelcast - sales & marketing planning", page_icon=":material/insights:", layout="wide")
 
@@ -60,5 +61,6 @@ if state.link_error():
     st.warning(state.link_error())
 navigation = st.navigation([st.Page(path, title=title, icon=icon) for path, title, icon in PAGES])
 sidebar()
-navigation.run()
+with inside_app():
+    navigation.run()
 state.sync_url()

@@ -12,6 +12,9 @@ from simulate.errors import ScenarioError
 from simulate.scenario import CycleLength, DealSize, Target
 from simulate.wording import chance_in_10, count, format_value, money
 from ui import render, simcache, stage_table, state
+from ui.entry import require_app
+
+require_app()  # a deep link on a fresh server must still go through app.py
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 PERIODS = {"month": "A month", "quarter": "A quarter", "horizon": "The whole horizon"}

@@ -18,6 +18,9 @@ from simulate.errors import ScenarioError
 from simulate.scenario import Scenario
 from simulate.wording import count, money
 from ui import state
+from ui.entry import require_app
+
+require_app()  # a deep link on a fresh server must still go through app.py
 
 P = "economics."  # widget key prefix
 METHODS = {

@@ -192,3 +192,15 @@ def test_out_of_reach_confidence_still_says_how_many_reps_get_close_to_the_ceili
     assert near is not None and near.extra_hires is not None
     assert near.chance >= advice.ceiling - 0.02
     assert f"{near.extra_hires} more reps by" in advice.sentence
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("share", "routing", "ramped"), [(0.5, "equal", False), (0.8, "territory", True)])
+def test_recommended_quota_holds_for_other_shares_routings_and_ramped_quotas(share, routing, ramped):
+    scenario = default_scenario()
+    scenario = scenario.replace(team=scenario.team.replace(routing=routing, ramped_quota=ramped))
+    first = simulate_team(scenario, engine.run(scenario, trials=20_000, seed=303))
+    quota = recommended_quota(first, share)
+    fresh = simulate_team(scenario, engine.run(scenario, trials=20_000, seed=404))
+    se = np.hypot(expected_share_at_quota(first, quota).mc_se, expected_share_at_quota(fresh, quota).mc_se)
+    assert abs(expected_share_at_quota(fresh, quota).p - share) < 4 * se

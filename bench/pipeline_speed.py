@@ -94,19 +94,29 @@ def main() -> None:
     size = np.where(np.isfinite(amount), amount, np.exp(mu + sd**2 / 2))
     given_m = np.concatenate([np.minimum(1, p[None, :] * m[:, None]) @ size for m in np.array_split(mult, 100)])
 
-    t_vec, (book, _) = best_of(args.repeat, lambda: simulate_deals(p, mu, sd, amount, mult, np.random.default_rng(3)), label="vec")
+    t_vec, (book, _) = best_of(
+        args.repeat, lambda: simulate_deals(p, mu, sd, amount, mult, np.random.default_rng(3)), label="vec"
+    )
     t_loop, ref = best_of(1, lambda: per_deal_loop(p, mu, sd, amount, mult, np.random.default_rng(4)), label="loop")
     sub = max(1, args.trials // 100)
     t_py, py = best_of(1, lambda: pure_python(p, mu, sd, amount, mult[:sub], np.random.default_rng(5)))
     t_py_full = t_py * args.trials / sub
     se = (book - given_m).std() / np.sqrt(len(book))  # the multipliers are shared by all three methods
     print(f"open deals x trials: {args.deals:,} x {args.trials:,} (win chances 1-60%, half with known amounts)")
-    print(f"  vectorised, chunked (simulate_deals): {t_vec:6.2f} s wall, {CPU['vec']:.2f} s CPU  (goal < 2 s; best of {args.repeat})")
-    print(f"  per-deal loop reference:              {t_loop:6.2f} s wall, {CPU['loop']:.2f} s CPU  ({t_loop / t_vec:.1f}x slower)")
-    print(f"  pure-Python loop ({sub:,} trials, x{args.trials // sub} extrapolated): {t_py_full:6.1f} s  ({t_py_full / t_vec:.0f}x slower)")
-    print(f"  mean bookings: vectorised {book.mean():,.0f}  per-deal {ref.mean():,.0f}  pure-Python {py.mean():,.0f}  "
-          f"(exact given the multipliers {given_m.mean():,.0f}, MC s.e. {se:,.0f}; "
-          f"exact over all multipliers {expected:,.0f})")
+    print(
+        f"  vectorised, chunked (simulate_deals): {t_vec:6.2f} s wall, {CPU['vec']:.2f} s CPU  (goal < 2 s; best of {args.repeat})"
+    )
+    print(
+        f"  per-deal loop reference:              {t_loop:6.2f} s wall, {CPU['loop']:.2f} s CPU  ({t_loop / t_vec:.1f}x slower)"
+    )
+    print(
+        f"  pure-Python loop ({sub:,} trials, x{args.trials // sub} extrapolated): {t_py_full:6.1f} s  ({t_py_full / t_vec:.0f}x slower)"
+    )
+    print(
+        f"  mean bookings: vectorised {book.mean():,.0f}  per-deal {ref.mean():,.0f}  pure-Python {py.mean():,.0f}  "
+        f"(exact given the multipliers {given_m.mean():,.0f}, MC s.e. {se:,.0f}; "
+        f"exact over all multipliers {expected:,.0f})"
+    )
 
     import crm
     from simulate.pipeline import as_of_snapshot, calibrate
@@ -127,8 +137,10 @@ def main() -> None:
     for as_of, kind in (("2017-12-31", "quarter"), ("2017-09-30", "quarter"), ("2017-09-30", "month")):
         runs = [end_to_end(as_of, kind) for _ in range(args.repeat)]
         total, t_import, t_cal, fc, cpu = min(runs, key=lambda r: r[0])
-        print(f"  as of {as_of}, {kind:7}: {total:5.2f} s wall, {cpu:.2f} s CPU (import {t_import:.2f}, calibrate {t_cal:.2f}, forecast {total - t_import - t_cal:.2f}; "
-              f"{len(fc.deals):,} open deals) P50 {fc.bookings.p50:,.0f}  (goal < 3 s)")
+        print(
+            f"  as of {as_of}, {kind:7}: {total:5.2f} s wall, {cpu:.2f} s CPU (import {t_import:.2f}, calibrate {t_cal:.2f}, forecast {total - t_import - t_cal:.2f}; "
+            f"{len(fc.deals):,} open deals) P50 {fc.bookings.p50:,.0f}  (goal < 3 s)"
+        )
 
 
 if __name__ == "__main__":

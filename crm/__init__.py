@@ -64,8 +64,24 @@ def bundled_example() -> ImportResult:
 
 
 __all__ = [
-    "AmbiguousDateFormat", "BUNDLED_AS_OF", "BUNDLED_PIPELINE", "CANONICAL_FIELDS", "ColumnMapping",
-    "CrmImportError", "DATE_FORMATS", "FIELD_LABELS", "ImportResult", "MappingNeeded", "REQUIRED_FIELDS",
-    "RawTable", "TIDY_COLUMNS", "bundled_example", "bundled_table", "detect_date_format", "guess_mapping",
-    "guess_stage_mapping", "load_opportunities", "read_table",
+    "AmbiguousDateFormat",
+    "BUNDLED_AS_OF",
+    "BUNDLED_PIPELINE",
+    "CANONICAL_FIELDS",
+    "ColumnMapping",
+    "CrmImportError",
+    "DATE_FORMATS",
+    "FIELD_LABELS",
+    "ImportResult",
+    "MappingNeeded",
+    "REQUIRED_FIELDS",
+    "RawTable",
+    "TIDY_COLUMNS",
+    "bundled_example",
+    "bundled_table",
+    "detect_date_format",
+    "guess_mapping",
+    "guess_stage_mapping",
+    "load_opportunities",
+    "read_table",
 ]

@@ -41,7 +41,11 @@ def detect_date_format(columns: Iterable[pd.Series]) -> str:
 
     Raises AmbiguousDateFormat when several fit (all days <= 12), CrmImportError when no format fits at least half of them.
     """
-    values = pd.concat([c.dropna() for c in columns if c is not None], ignore_index=True) if columns else pd.Series([], dtype=object)
+    values = (
+        pd.concat([c.dropna() for c in columns if c is not None], ignore_index=True)
+        if columns
+        else pd.Series([], dtype=object)
+    )
     values = values[values.map(lambda v: isinstance(v, str) and v.strip() != "")]
     if values.empty:
         raise CrmImportError("dates", "No dates were found in the date columns: check the column mapping")
@@ -50,7 +54,10 @@ def detect_date_format(columns: Iterable[pd.Series]) -> str:
     best = max(share.values())
     if best < 0.5:  # most dates must fit; the rest are reported row by row
         examples = ", ".join(sample.head(3))
-        raise CrmImportError("dates", f"The dates ({examples}) do not match a known format (ISO YYYY-MM-DD, M/D/YYYY or D/M/YYYY); choose the date columns again or re-export them")
+        raise CrmImportError(
+            "dates",
+            f"The dates ({examples}) do not match a known format (ISO YYYY-MM-DD, M/D/YYYY or D/M/YYYY); choose the date columns again or re-export them",
+        )
     fits = [label for label, s in share.items() if s == best]
     # prefer four-digit years when a two-digit pattern fits equally well
     four = [f for f in fits if "YYYY" in f]

@@ -20,7 +20,10 @@ class MappingNeeded(CrmImportError):
         self.columns = columns
         self.guess = guess
         names = ", ".join(missing)
-        super().__init__("mapping", f"Could not find the column(s) for {names}; choose them in the column mapping (file columns: {', '.join(columns)})")
+        super().__init__(
+            "mapping",
+            f"Could not find the column(s) for {names}; choose them in the column mapping (file columns: {', '.join(columns)})",
+        )
 
 
 class AmbiguousDateFormat(CrmImportError):
@@ -30,4 +33,6 @@ class AmbiguousDateFormat(CrmImportError):
         self.candidates = candidates
         self.examples = examples
         shown = " or ".join(candidates)
-        super().__init__("date_format", f"The dates ({', '.join(examples[:3])}) could be {shown}; please choose the date format")
+        super().__init__(
+            "date_format", f"The dates ({', '.join(examples[:3])}) could be {shown}; please choose the date format"
+        )

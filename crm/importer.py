@@ -19,7 +19,17 @@ NO_ACCOUNT = "(no account)"
 NO_PRODUCT = "(no product)"
 NO_OWNER = "(no owner)"
 REPORT_COLUMNS = ["row", "opportunity_id", "action", "reason"]
-TIDY_COLUMNS = ["opportunity_id", "owner", "stage", "status", "amount", "created_date", "close_date", "product", "account"]
+TIDY_COLUMNS = [
+    "opportunity_id",
+    "owner",
+    "stage",
+    "status",
+    "amount",
+    "created_date",
+    "close_date",
+    "product",
+    "account",
+]
 
 
 @dataclass(frozen=True)
@@ -57,8 +67,13 @@ class ImportResult:
         if self.report.empty:
             return pd.DataFrame({"action": [], "reason": [], "rows": []})
         kinds = self.report["reason"].str.replace(r"'[^']*'|\"[^\"]*\"|\d[\d/.\-]*", "…", regex=True)
-        return (self.report.assign(reason=kinds).groupby(["action", "reason"], sort=False).size()
-                .rename("rows").reset_index())
+        return (
+            self.report.assign(reason=kinds)
+            .groupby(["action", "reason"], sort=False)
+            .size()
+            .rename("rows")
+            .reset_index()
+        )
 
 
 def parse_amounts(values: pd.Series, decimal_comma: bool = False) -> pd.Series:
@@ -112,8 +127,10 @@ def load_opportunities(
         raise MappingNeeded(mapping.missing(), columns, mapping)
     mapping.check(columns)
     frame = raw.frame
-    col = {f: (frame[getattr(mapping, f)] if getattr(mapping, f) else pd.Series(None, index=frame.index, dtype=object))
-           for f in CANONICAL_FIELDS}
+    col = {
+        f: (frame[getattr(mapping, f)] if getattr(mapping, f) else pd.Series(None, index=frame.index, dtype=object))
+        for f in CANONICAL_FIELDS
+    }
     if date_format is None:
         date_format = detect_date_format([col["created_date"], col["close_date"]])
     created = parse_with(col["created_date"], date_format)
@@ -148,12 +165,20 @@ def load_opportunities(
     dup = ids.duplicated(keep="first") & ~generated
     first_line = {v: int(line[i]) for i, v in reversed(list(enumerate(ids)))}
     exclude(dup, lambda i: f"duplicate opportunity id (first seen on line {first_line[ids.iloc[i]]})")
-    exclude(had_text(col["created_date"]) & created.isna(), lambda i: f"created date '{col['created_date'].iloc[i]}' is not a {date_format} date")
-    exclude(had_text(col["close_date"]) & closed.isna(), lambda i: f"close date '{col['close_date'].iloc[i]}' is not a {date_format} date")
+    exclude(
+        had_text(col["created_date"]) & created.isna(),
+        lambda i: f"created date '{col['created_date'].iloc[i]}' is not a {date_format} date",
+    )
+    exclude(
+        had_text(col["close_date"]) & closed.isna(),
+        lambda i: f"close date '{col['close_date'].iloc[i]}' is not a {date_format} date",
+    )
     is_closed = status.isin(["won", "lost"])
     exclude(is_closed & closed.isna(), lambda i: f"{status.iloc[i]} deal without a close date")
-    exclude(closed.notna() & created.notna() & (closed < created),
-            lambda i: f"close date {closed.iloc[i]:%Y-%m-%d} is before created date {created.iloc[i]:%Y-%m-%d}")
+    exclude(
+        closed.notna() & created.notna() & (closed < created),
+        lambda i: f"close date {closed.iloc[i]:%Y-%m-%d} is before created date {created.iloc[i]:%Y-%m-%d}",
+    )
     exclude(had_text(col["amount"]) & amount.isna(), lambda i: f"amount '{col['amount'].iloc[i]}' is not a number")
     exclude(amount < 0, lambda i: f"negative amount {amount.iloc[i]:g}")
     exclude((status == "won") & amount.isna(), lambda i: "won deal with missing amount")
@@ -172,38 +197,53 @@ def load_opportunities(
     if mapping.opportunity_id:
         repair(generated, lambda i: f"missing opportunity id: named '{id_text[i]}'")
 
-    tidy = pd.DataFrame({
-        "opportunity_id": ids.astype(str),
-        "owner": col["owner"].fillna(NO_OWNER).astype(str),
-        "stage": stage.astype(str),
-        "status": status.astype(str),
-        "amount": amount.astype(float),
-        "created_date": created,
-        "close_date": closed,
-        "product": product.fillna(NO_PRODUCT).astype(str),
-        "account": col["account"].fillna(NO_ACCOUNT).astype(str),
-    })
+    tidy = pd.DataFrame(
+        {
+            "opportunity_id": ids.astype(str),
+            "owner": col["owner"].fillna(NO_OWNER).astype(str),
+            "stage": stage.astype(str),
+            "status": status.astype(str),
+            "amount": amount.astype(float),
+            "created_date": created,
+            "close_date": closed,
+            "product": product.fillna(NO_PRODUCT).astype(str),
+            "account": col["account"].fillna(NO_ACCOUNT).astype(str),
+        }
+    )
     used = {getattr(mapping, f) for f in CANONICAL_FIELDS}
     for extra in columns:
         if extra not in used and extra not in tidy.columns:
             tidy[extra] = frame[extra]
     tidy = tidy[keep].reset_index(drop=True)
-    report_frame = pd.DataFrame(report, columns=REPORT_COLUMNS).sort_values(["row", "action"], kind="stable").reset_index(drop=True)
-    return ImportResult(tidy, report_frame, mapping, date_format, dict(stage_map), raw.encoding, raw.separator,
-                        len(frame), raw.notes + _gap_notes(tidy))
+    report_frame = (
+        pd.DataFrame(report, columns=REPORT_COLUMNS)
+        .sort_values(["row", "action"], kind="stable")
+        .reset_index(drop=True)
+    )
+    return ImportResult(
+        tidy,
+        report_frame,
+        mapping,
+        date_format,
+        dict(stage_map),
+        raw.encoding,
+        raw.separator,
+        len(frame),
+        raw.notes + _gap_notes(tidy),
+    )
 
 
 def _gap_notes(tidy: pd.DataFrame) -> tuple[str, ...]:
     """Counts of gaps that are normal in CRM exports and handled by the model (not per-row repairs)."""
     notes = []
     open_ = tidy["status"] == "open"
-    if (n := int((open_ & tidy["amount"].isna()).sum())):
+    if n := int((open_ & tidy["amount"].isna()).sum()):
         notes.append(f"{n:,} open deals have no amount: the forecast uses the deal size of their product.")
-    if (n := int((open_ & tidy["created_date"].isna()).sum())):
+    if n := int((open_ & tidy["created_date"].isna()).sum()):
         notes.append(f"{n:,} open deals have no created date (e.g. not yet engaged): they count as new, age unknown.")
-    if (n := int(((tidy["status"] == "lost") & tidy["amount"].isna()).sum())):
+    if n := int(((tidy["status"] == "lost") & tidy["amount"].isna()).sum()):
         notes.append(f"{n:,} lost deals have no amount (not needed for the forecast).")
-    if (n := int((open_ & tidy["close_date"].notna()).sum())):
+    if n := int((open_ & tidy["close_date"].notna()).sum()):
         notes.append(f"{n:,} open deals carry a close date: read as the expected close date, not an outcome.")
     if not (tidy["status"] != "open").any():
         notes.append("No closed (won or lost) deals: win rates and cycle times cannot be learnt from this file.")

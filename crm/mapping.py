@@ -22,18 +22,89 @@ FIELD_LABELS = {
 }
 # Usual header names (normalised: lower case, words separated by one space), best first.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "opportunity_id": ("opportunity id", "opportunity", "opp id", "deal id", "record id", "id", "opportunityid", "dealid"),
-    "owner": ("owner", "opportunity owner", "deal owner", "sales agent", "agent", "sales rep", "rep", "salesperson",
-              "account executive", "ae", "owner name", "user"),
-    "stage": ("stage", "deal stage", "opportunity stage", "stage name", "stagename", "dealstage", "pipeline stage", "status"),
-    "amount": ("amount", "close value", "deal value", "value", "amount converted", "opportunity amount", "deal amount",
-               "total contract value", "tcv", "acv", "arr", "price", "revenue"),
-    "created_date": ("created date", "create date", "engage date", "created", "date created", "createddate",
-                     "created on", "creation date", "open date", "start date", "createdate"),
-    "close_date": ("close date", "closed date", "closedate", "expected close date", "date closed", "closed on",
-                   "close", "closing date"),
+    "opportunity_id": (
+        "opportunity id",
+        "opportunity",
+        "opp id",
+        "deal id",
+        "record id",
+        "id",
+        "opportunityid",
+        "dealid",
+    ),
+    "owner": (
+        "owner",
+        "opportunity owner",
+        "deal owner",
+        "sales agent",
+        "agent",
+        "sales rep",
+        "rep",
+        "salesperson",
+        "account executive",
+        "ae",
+        "owner name",
+        "user",
+    ),
+    "stage": (
+        "stage",
+        "deal stage",
+        "opportunity stage",
+        "stage name",
+        "stagename",
+        "dealstage",
+        "pipeline stage",
+        "status",
+    ),
+    "amount": (
+        "amount",
+        "close value",
+        "deal value",
+        "value",
+        "amount converted",
+        "opportunity amount",
+        "deal amount",
+        "total contract value",
+        "tcv",
+        "acv",
+        "arr",
+        "price",
+        "revenue",
+    ),
+    "created_date": (
+        "created date",
+        "create date",
+        "engage date",
+        "created",
+        "date created",
+        "createddate",
+        "created on",
+        "creation date",
+        "open date",
+        "start date",
+        "createdate",
+    ),
+    "close_date": (
+        "close date",
+        "closed date",
+        "closedate",
+        "expected close date",
+        "date closed",
+        "closed on",
+        "close",
+        "closing date",
+    ),
     "product": ("product", "product name", "product family", "line item", "sku", "plan"),
-    "account": ("account", "account name", "company", "company name", "customer", "organization", "organisation", "client"),
+    "account": (
+        "account",
+        "account name",
+        "company",
+        "company name",
+        "customer",
+        "organization",
+        "organisation",
+        "client",
+    ),
 }
 STATUSES = ("open", "won", "lost")
 _WON = re.compile(r"\b(won|win|closed won|booked|signed)\b")
@@ -66,7 +137,10 @@ class ColumnMapping:
     def from_dict(cls, data: dict) -> ColumnMapping:
         unknown = set(data) - set(CANONICAL_FIELDS)
         if unknown:
-            raise CrmImportError("mapping", f"Unknown field(s) in the mapping: {', '.join(sorted(unknown))}; allowed: {', '.join(CANONICAL_FIELDS)}")
+            raise CrmImportError(
+                "mapping",
+                f"Unknown field(s) in the mapping: {', '.join(sorted(unknown))}; allowed: {', '.join(CANONICAL_FIELDS)}",
+            )
         return cls(**{k: (v or None) for k, v in data.items()})
 
     def missing(self) -> list[str]:
@@ -81,9 +155,15 @@ class ColumnMapping:
             if column is None:
                 continue
             if column not in columns:
-                raise CrmImportError(f"mapping.{f.name}", f"{FIELD_LABELS[f.name]} is mapped to {column!r}, which is not a column of the file ({', '.join(columns)})")
+                raise CrmImportError(
+                    f"mapping.{f.name}",
+                    f"{FIELD_LABELS[f.name]} is mapped to {column!r}, which is not a column of the file ({', '.join(columns)})",
+                )
             if column in used:
-                raise CrmImportError(f"mapping.{f.name}", f"Column {column!r} is mapped to both {FIELD_LABELS[used[column]]} and {FIELD_LABELS[f.name]}; choose one")
+                raise CrmImportError(
+                    f"mapping.{f.name}",
+                    f"Column {column!r} is mapped to both {FIELD_LABELS[used[column]]} and {FIELD_LABELS[f.name]}; choose one",
+                )
             used[column] = f.name
 
 
@@ -97,7 +177,14 @@ def guess_mapping(columns: list[str]) -> ColumnMapping:
             if canonical in chosen:
                 continue
             for name in names:
-                hit = next((c for c in columns if c not in taken and (normal[c] == name if exact else _contains(normal[c], name))), None)
+                hit = next(
+                    (
+                        c
+                        for c in columns
+                        if c not in taken and (normal[c] == name if exact else _contains(normal[c], name))
+                    ),
+                    None,
+                )
                 if hit is not None:
                     chosen[canonical] = hit
                     taken.add(hit)

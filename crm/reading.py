@@ -103,18 +103,29 @@ def read_table(source: bytes | str | Path) -> RawTable:
     if data.startswith(_XLSX_MAGIC):
         return _read_xlsx(data)
     if data.startswith(_XLS_MAGIC):
-        raise CrmImportError("file", "This is an old Excel 97-2003 (.xls) file: save it as .xlsx or CSV and upload again")
+        raise CrmImportError(
+            "file", "This is an old Excel 97-2003 (.xls) file: save it as .xlsx or CSV and upload again"
+        )
     if looks_binary(data):
-        raise CrmImportError("file", "This looks like a binary file, not a CSV or Excel export: export the opportunities as CSV or .xlsx")
+        raise CrmImportError(
+            "file", "This looks like a binary file, not a CSV or Excel export: export the opportunities as CSV or .xlsx"
+        )
     text, encoding = decode_text(data)
     separator = sniff_separator(text)
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, na_values=[""],
-            skipinitialspace=True, on_bad_lines="error",
+            io.StringIO(text),
+            sep=separator,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skipinitialspace=True,
+            on_bad_lines="error",
         )
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise CrmImportError("file", f"Could not split the file into columns with separator {separator!r}: {exc}".splitlines()[0]) from None
+        raise CrmImportError(
+            "file", f"Could not split the file into columns with separator {separator!r}: {exc}".splitlines()[0]
+        ) from None
     except pd.errors.EmptyDataError:
         raise CrmImportError("file", "The file is empty: export the opportunities with a header row") from None
     return _finish(frame, encoding, separator)
@@ -124,14 +135,19 @@ def _read_xlsx(data: bytes) -> RawTable:
     try:
         frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise CrmImportError("file", f"Could not read this Excel file ({type(exc).__name__}): save it again as .xlsx or CSV") from None
+        raise CrmImportError(
+            "file", f"Could not read this Excel file ({type(exc).__name__}): save it again as .xlsx or CSV"
+        ) from None
     return _finish(frame, "xlsx", None)
 
 
 def _finish(frame: pd.DataFrame, encoding: str, separator: str | None) -> RawTable:
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     if frame.shape[1] < 2:
-        raise CrmImportError("file", "Only one column was found: the file needs a header row and one column per field (id, stage, amount, dates)")
+        raise CrmImportError(
+            "file",
+            "Only one column was found: the file needs a header row and one column per field (id, stage, amount, dates)",
+        )
     frame = frame.dropna(how="all")
     if frame.empty:
         raise CrmImportError("file", "The file has a header row but no opportunities")
@@ -145,5 +161,7 @@ def _finish(frame: pd.DataFrame, encoding: str, separator: str | None) -> RawTab
     if encoding == "utf-8-sig":
         notes.append("The file starts with a byte-order mark (BOM); it was removed.")
     if separator and separator != ",":
-        notes.append(f"Columns are separated by {({';': 'semicolons', chr(9): 'tabs', '|': 'pipes'}).get(separator, separator)}.")
+        notes.append(
+            f"Columns are separated by {({';': 'semicolons', chr(9): 'tabs', '|': 'pipes'}).get(separator, separator)}."
+        )
     return RawTable(frame, encoding, separator, tuple(notes))  # index = data row number (file line - 2)

@@ -111,7 +111,9 @@ class Calibration:
     volatility_months: int  # months of history behind it
     month_effects: tuple[float, float, float] = (1.0, 1.0, 1.0)  # win-chance multiplier, months 1-3 of a quarter
     quarter_volatility: float | None = None  # log-sd for a quarter (None: same as a month)
-    residuals: pd.DataFrame | None = None  # past months: expected vs actual won deals (see pipeline_mc.monthly_residuals)
+    residuals: pd.DataFrame | None = (
+        None  # past months: expected vs actual won deals (see pipeline_mc.monthly_residuals)
+    )
 
     def period_effect(self, period: Period) -> float:
         """Quarter-rhythm multiplier for a period: its month's effect; 1 for a whole quarter."""
@@ -148,10 +150,16 @@ def win_rate_table(closed: pd.DataFrame, segment: str) -> tuple[pd.DataFrame, fl
     lost = g.apply(lambda s: int((s == LOST).sum()))
     a = PRIOR_STRENGTH * overall + won
     b = PRIOR_STRENGTH * (1 - overall) + lost
-    table = pd.DataFrame({
-        "segment": won.index.astype(str), "won": won.to_numpy(), "lost": lost.to_numpy(),
-        "win_rate": (a / (a + b)).to_numpy(), "lo_90": stats.beta.ppf(0.05, a, b), "hi_90": stats.beta.ppf(0.95, a, b),
-    })
+    table = pd.DataFrame(
+        {
+            "segment": won.index.astype(str),
+            "won": won.to_numpy(),
+            "lost": lost.to_numpy(),
+            "win_rate": (a / (a + b)).to_numpy(),
+            "lo_90": stats.beta.ppf(0.05, a, b),
+            "hi_90": stats.beta.ppf(0.95, a, b),
+        }
+    )
     table["factor"] = table["win_rate"] / overall
     return table.sort_values("won", ascending=False).reset_index(drop=True), float(overall)
 
@@ -160,7 +168,9 @@ def size_table(closed: pd.DataFrame) -> pd.DataFrame:
     """Lognormal fit of won amounts per product (log mean, log sd), plus an '(all)' row as fallback."""
     won = closed[(closed["outcome"] == WON) & (closed["amount"] > 0)]
     if won.empty:
-        raise ScenarioError("opportunities", "no won deals with an amount before the as-of date: deal sizes cannot be learnt")
+        raise ScenarioError(
+            "opportunities", "no won deals with an amount before the as-of date: deal sizes cannot be learnt"
+        )
     logs = np.log(won["amount"].to_numpy(float))
     rows = [("(all)", len(won), logs.mean(), logs.std(ddof=1) if len(won) > 1 else 0.5)]
     for product, part in won.groupby("product"):
@@ -177,7 +187,9 @@ def calibrate(snapshot: Snapshot, segment: str = "product", volatility: float | 
     """Fit curves, win rates, sizes and the creation rate from a snapshot (nothing after its as-of date)."""
     deals = snapshot.deals
     if segment not in deals.columns:
-        raise ScenarioError("segment", f"segment must be a column of the opportunities such as product or owner (got {segment!r})")
+        raise ScenarioError(
+            "segment", f"segment must be a column of the opportunities such as product or owner (got {segment!r})"
+        )
     closed = snapshot.closed
     if (closed["outcome"] == WON).sum() == 0 or len(closed) < 5:
         raise ScenarioError(
@@ -191,17 +203,33 @@ def calibrate(snapshot: Snapshot, segment: str = "product", volatility: float | 
     sizes = size_table(closed)
     recent = deals[deals["created_date"] > snapshot.as_of - pd.Timedelta(days=CREATION_WINDOW_DAYS)]
     first = deals["created_date"].min()
-    window = max(1, min(CREATION_WINDOW_DAYS, (snapshot.as_of - first).days + 1)) if pd.notna(first) else CREATION_WINDOW_DAYS
-    mix = recent["product"].value_counts(normalize=True) if len(recent) else closed["product"].value_counts(normalize=True)
-    calib = Calibration(snapshot.as_of, curves, segment, rates, overall, sizes, len(recent) / window, mix, DEFAULT_VOLATILITY, 0)
+    window = (
+        max(1, min(CREATION_WINDOW_DAYS, (snapshot.as_of - first).days + 1))
+        if pd.notna(first)
+        else CREATION_WINDOW_DAYS
+    )
+    mix = (
+        recent["product"].value_counts(normalize=True)
+        if len(recent)
+        else closed["product"].value_counts(normalize=True)
+    )
+    calib = Calibration(
+        snapshot.as_of, curves, segment, rates, overall, sizes, len(recent) / window, mix, DEFAULT_VOLATILITY, 0
+    )
     if volatility is not None:
         return _replace(calib, volatility=float(volatility))
     from simulate.pipeline_mc import month_effects_and_volatility, monthly_residuals
 
     residuals = monthly_residuals(snapshot, calib)
     effects, sigma_month, sigma_quarter = month_effects_and_volatility(residuals)
-    return _replace(calib, volatility=sigma_month, volatility_months=len(residuals), month_effects=effects,
-                    quarter_volatility=sigma_quarter, residuals=residuals)
+    return _replace(
+        calib,
+        volatility=sigma_month,
+        volatility_months=len(residuals),
+        month_effects=effects,
+        quarter_volatility=sigma_quarter,
+        residuals=residuals,
+    )
 
 
 def _replace(calib: Calibration, **changes) -> Calibration:

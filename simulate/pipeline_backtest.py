@@ -44,8 +44,10 @@ class BacktestResult:
     reliability: pd.DataFrame  # month origins' open deals: bin, predicted, observed, deals (see reliability_bins)
 
     def to_dict(self) -> dict:
-        return {"scores": self.scores.to_dict(orient="records"),
-                "rows": self.rows.assign(as_of=self.rows["as_of"].dt.strftime("%Y-%m-%d")).to_dict(orient="records")}
+        return {
+            "scores": self.scores.to_dict(orient="records"),
+            "rows": self.rows.assign(as_of=self.rows["as_of"].dt.strftime("%Y-%m-%d")).to_dict(orient="records"),
+        }
 
 
 def backtest_pipeline(
@@ -65,16 +67,32 @@ def backtest_pipeline(
         hit = won[won["close_date"].between(fc.period.start, fc.period.end)]
         if kind == "month":
             closed_at = fc.deals["opportunity_id"].map(won_on)
-            deals.append(pd.DataFrame({"predicted": fc.deals["p_win"], "won": closed_at.between(fc.period.start, fc.period.end)}))
+            deals.append(
+                pd.DataFrame({"predicted": fc.deals["p_win"], "won": closed_at.between(fc.period.start, fc.period.end)})
+            )
         actual, actual_won = float(hit["amount"].sum()), int(len(hit))
         b, w = fc.bookings, fc.won_deals
-        rows.append({
-            "as_of": fc.as_of, "kind": kind, "period": fc.period.label, "actual": actual,
-            "p10": b.p10, "p50": b.p50, "p90": b.p90, "inside": b.p10 <= actual <= b.p90,
-            "ape": _ape(b.p50, actual), "naive": fc.naive_mean, "naive_ape": _ape(fc.naive_mean, actual),
-            "actual_won": actual_won, "won_p10": w.p10, "won_p50": w.p50, "won_p90": w.p90,
-            "won_inside": w.p10 <= actual_won <= w.p90, "won_ape": _ape(w.p50, actual_won),
-        })
+        rows.append(
+            {
+                "as_of": fc.as_of,
+                "kind": kind,
+                "period": fc.period.label,
+                "actual": actual,
+                "p10": b.p10,
+                "p50": b.p50,
+                "p90": b.p90,
+                "inside": b.p10 <= actual <= b.p90,
+                "ape": _ape(b.p50, actual),
+                "naive": fc.naive_mean,
+                "naive_ape": _ape(fc.naive_mean, actual),
+                "actual_won": actual_won,
+                "won_p10": w.p10,
+                "won_p50": w.p50,
+                "won_p90": w.p90,
+                "won_inside": w.p10 <= actual_won <= w.p90,
+                "won_ape": _ape(w.p50, actual_won),
+            }
+        )
     table = pd.DataFrame(rows)
     return BacktestResult(table, score(table), reliability_bins(pd.concat(deals, ignore_index=True) if deals else None))
 
@@ -98,14 +116,32 @@ def _ape(forecast: float, actual: float) -> float:
 def score(rows: pd.DataFrame) -> pd.DataFrame:
     """Per period kind: coverage of P10-P90, median APE of P50, and the same for the naive forecast."""
     if rows.empty:
-        return pd.DataFrame(columns=["kind", "origins", "coverage", "mdape", "bias", "won_coverage", "won_mdape", "naive_mdape", "naive_bias"])
+        return pd.DataFrame(
+            columns=[
+                "kind",
+                "origins",
+                "coverage",
+                "mdape",
+                "bias",
+                "won_coverage",
+                "won_mdape",
+                "naive_mdape",
+                "naive_bias",
+            ]
+        )
     out = []
     for kind, part in rows.groupby("kind", sort=False):
-        out.append({
-            "kind": kind, "origins": len(part), "coverage": float(part["inside"].mean()),
-            "mdape": float(part["ape"].median()), "bias": float(((part["p50"] - part["actual"]) / part["actual"]).median()),
-            "won_coverage": float(part["won_inside"].mean()), "won_mdape": float(part["won_ape"].median()),
-            "naive_mdape": float(part["naive_ape"].median()),
-            "naive_bias": float(((part["naive"] - part["actual"]) / part["actual"]).median()),
-        })
+        out.append(
+            {
+                "kind": kind,
+                "origins": len(part),
+                "coverage": float(part["inside"].mean()),
+                "mdape": float(part["ape"].median()),
+                "bias": float(((part["p50"] - part["actual"]) / part["actual"]).median()),
+                "won_coverage": float(part["won_inside"].mean()),
+                "won_mdape": float(part["won_ape"].median()),
+                "naive_mdape": float(part["naive_ape"].median()),
+                "naive_bias": float(((part["naive"] - part["actual"]) / part["actual"]).median()),
+            }
+        )
     return pd.DataFrame(out)

@@ -104,8 +104,14 @@ def open_deal_table(snapshot: Snapshot, calib: Calibration, period: Period) -> p
     mean_size = np.where(np.isfinite(amount), amount, np.exp(mu + sd**2 / 2))
     second = np.where(np.isfinite(amount), amount**2, np.exp(2 * mu + 2 * sd**2))
     deals = deals.assign(
-        age_days=age, p_close=p_close, p_win=p_win, log_mean=mu, log_sd=sd, expected_size=mean_size,
-        expected_bookings=p_win * mean_size, variance=p_win * second - (p_win * mean_size) ** 2,
+        age_days=age,
+        p_close=p_close,
+        p_win=p_win,
+        log_mean=mu,
+        log_sd=sd,
+        expected_size=mean_size,
+        expected_bookings=p_win * mean_size,
+        variance=p_win * second - (p_win * mean_size) ** 2,
     )
     return deals.sort_values("expected_bookings", ascending=False).reset_index(drop=True)
 
@@ -172,7 +178,9 @@ def monthly_residuals(snapshot: Snapshot, calib: Calibration, min_expected: floa
         expected = float(open_deal_table(past, calib, period)["p_win"].sum()) + new_deal_rate(calib, period, before)[0]
         actual = int(won_months.get(month, 0))
         if expected >= min_expected:
-            rows.append((str(month), (month.month - 1) % 3 + 1, expected, actual, float(np.log(max(actual, 0.5) / expected))))
+            rows.append(
+                (str(month), (month.month - 1) % 3 + 1, expected, actual, float(np.log(max(actual, 0.5) / expected)))
+            )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -200,4 +208,8 @@ def month_effects_and_volatility(residuals: pd.DataFrame) -> tuple[tuple[float, 
         return float(np.sqrt(max(sigma2, 0.01**2)))
 
     by_position = residuals["position"].map(dict(zip((1, 2, 3), effects, strict=True)))
-    return tuple(float(np.exp(e)) for e in effects), log_sd(residuals["log_ratio"] - by_position), log_sd(residuals["log_ratio"])
+    return (
+        tuple(float(np.exp(e)) for e in effects),
+        log_sd(residuals["log_ratio"] - by_position),
+        log_sd(residuals["log_ratio"]),
+    )

@@ -62,8 +62,14 @@ class CloseCurves:
         """Long frame for charts: days, curve ("still open" / "won" / "lost"), share; <= 3 x points rows."""
         end = max(self.max_observed_days, 1.0) * 1.1
         days = np.unique(np.round(np.linspace(0, end, points)))
-        parts = [pd.DataFrame({"days": days, "curve": name, "share": values})
-                 for name, values in (("still open", self.survival_at(days)), ("won", self.won_by(days)), ("lost", self.lost_by(days)))]
+        parts = [
+            pd.DataFrame({"days": days, "curve": name, "share": values})
+            for name, values in (
+                ("still open", self.survival_at(days)),
+                ("won", self.won_by(days)),
+                ("lost", self.lost_by(days)),
+            )
+        ]
         return pd.concat(parts, ignore_index=True)
 
     @property

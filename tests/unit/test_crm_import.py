@@ -32,10 +32,16 @@ def bundled():
 def test_bundled_export_keeps_every_row_and_maps_the_columns(bundled):
     assert len(bundled.opportunities) == len(RAW) == bundled.rows_read
     assert bundled.excluded.empty
-    assert bundled.mapping == ColumnMapping("opportunity_id", "sales_agent", "deal_stage", "close_value", "engage_date",
-                                            "close_date", "product", "account")
+    assert bundled.mapping == ColumnMapping(
+        "opportunity_id", "sales_agent", "deal_stage", "close_value", "engage_date", "close_date", "product", "account"
+    )
     counts = bundled.opportunities["status"].value_counts().to_dict()
-    expected = RAW["deal_stage"].map({"Won": "won", "Lost": "lost", "Engaging": "open", "Prospecting": "open"}).value_counts().to_dict()
+    expected = (
+        RAW["deal_stage"]
+        .map({"Won": "won", "Lost": "lost", "Engaging": "open", "Prospecting": "open"})
+        .value_counts()
+        .to_dict()
+    )
     assert counts == expected
 
 
@@ -100,7 +106,7 @@ def test_utf8_bom_is_removed_from_the_first_header():
 
 def test_salesforce_style_headers_are_recognised():
     header = "Opportunity ID,Opportunity Owner,Stage,Amount,Created Date,Close Date,Product Name,Account Name\n"
-    body = "006A,Ann,Closed Won,\"$1,200.00\",2017-01-02,2017-02-01,P,Acme\n006B,Bo,Negotiation,500,2017-01-05,2017-03-01,P,Beta\n006C,Bo,Closed Lost,0,2017-01-05,2017-01-31,P,Beta\n"
+    body = '006A,Ann,Closed Won,"$1,200.00",2017-01-02,2017-02-01,P,Acme\n006B,Bo,Negotiation,500,2017-01-05,2017-03-01,P,Beta\n006C,Bo,Closed Lost,0,2017-01-05,2017-01-31,P,Beta\n'
     result = load_opportunities(csv_bytes(body, header))
     assert result.stage_map == {"Closed Won": "won", "Negotiation": "open", "Closed Lost": "lost"}
     assert list(result.opportunities["amount"]) == [1200.0, 500.0, 0.0]
@@ -115,15 +121,21 @@ def test_unrecognised_columns_ask_for_a_mapping_then_import():
         load_opportunities(data)
     assert set(info.value.missing) == {"stage", "amount", "created_date", "close_date"}
     assert info.value.columns == ["ref", "who", "phase", "eur", "opened", "done"]
-    mapping = ColumnMapping(opportunity_id="ref", owner="who", stage="phase", amount="eur", created_date="opened", close_date="done")
+    mapping = ColumnMapping(
+        opportunity_id="ref", owner="who", stage="phase", amount="eur", created_date="opened", close_date="done"
+    )
     result = load_opportunities(data, mapping=mapping, stage_map={"Won": "won", "Open": "open"})
     assert list(result.opportunities["status"]) == ["won", "open"]
 
 
 def test_mapping_to_a_missing_column_names_the_field():
     with pytest.raises(CrmImportError) as info:
-        load_opportunities(csv_bytes("a,Ann,P,X,Won,2017-01-02,2017-01-20,100\n"),
-                           mapping=ColumnMapping(stage="deal_stage", amount="value", created_date="engage_date", close_date="close_date"))
+        load_opportunities(
+            csv_bytes("a,Ann,P,X,Won,2017-01-02,2017-01-20,100\n"),
+            mapping=ColumnMapping(
+                stage="deal_stage", amount="value", created_date="engage_date", close_date="close_date"
+            ),
+        )
     assert info.value.field == "mapping.amount" and "'value'" in info.value.message
 
 

@@ -12,12 +12,22 @@ from crm.reading import decode_text, sniff_separator
 @pytest.mark.parametrize(
     "columns, expected",
     [
-        (["Id", "Owner Name", "StageName", "Amount", "CreatedDate", "CloseDate"],
-         ColumnMapping("Id", "Owner Name", "StageName", "Amount", "CreatedDate", "CloseDate")),
-        (["Deal ID", "Deal owner", "Deal Stage", "Deal value", "Create Date", "Close date", "Company name"],
-         ColumnMapping("Deal ID", "Deal owner", "Deal Stage", "Deal value", "Create Date", "Close date", account="Company name")),
-        (["close_value", "engage_date", "deal_stage", "close_date"],
-         ColumnMapping(stage="deal_stage", amount="close_value", created_date="engage_date", close_date="close_date")),
+        (
+            ["Id", "Owner Name", "StageName", "Amount", "CreatedDate", "CloseDate"],
+            ColumnMapping("Id", "Owner Name", "StageName", "Amount", "CreatedDate", "CloseDate"),
+        ),
+        (
+            ["Deal ID", "Deal owner", "Deal Stage", "Deal value", "Create Date", "Close date", "Company name"],
+            ColumnMapping(
+                "Deal ID", "Deal owner", "Deal Stage", "Deal value", "Create Date", "Close date", account="Company name"
+            ),
+        ),
+        (
+            ["close_value", "engage_date", "deal_stage", "close_date"],
+            ColumnMapping(
+                stage="deal_stage", amount="close_value", created_date="engage_date", close_date="close_date"
+            ),
+        ),
     ],
     ids=["salesforce", "hubspot", "maven"],
 )
@@ -32,8 +42,17 @@ def test_a_column_is_never_guessed_for_two_fields():
 
 @pytest.mark.parametrize(
     "label, status",
-    [("Closed Won", "won"), ("Won", "won"), ("closed-lost", "lost"), ("Lost", "lost"), ("Disqualified", "lost"),
-     ("Engaging", "open"), ("Prospecting", "open"), ("Negotiation/Review", "open"), ("Wonderland", "open")],
+    [
+        ("Closed Won", "won"),
+        ("Won", "won"),
+        ("closed-lost", "lost"),
+        ("Lost", "lost"),
+        ("Disqualified", "lost"),
+        ("Engaging", "open"),
+        ("Prospecting", "open"),
+        ("Negotiation/Review", "open"),
+        ("Wonderland", "open"),
+    ],
 )
 def test_stage_labels_map_to_status(label, status):
     assert guess_stage_mapping([label]) == {label: status}

@@ -24,18 +24,33 @@ def test_origins_are_month_ends_march_to_november_and_quarter_ends_with_a_full_q
 
 
 def test_scores_count_hits_and_median_errors():
-    rows = pd.DataFrame({
-        "kind": ["month"] * 4, "actual": [100.0, 100.0, 200.0, 50.0], "p10": [80, 110, 150, 10], "p50": [90, 130, 200, 40],
-        "p90": [120, 150, 260, 45], "inside": [True, False, True, False], "ape": [0.1, 0.3, 0.0, 0.2],
-        "won_inside": [True] * 4, "won_ape": [0.0] * 4, "naive": [200.0, 300.0, 400.0, 100.0], "naive_ape": [1.0, 2.0, 1.0, 1.0],
-    })
+    rows = pd.DataFrame(
+        {
+            "kind": ["month"] * 4,
+            "actual": [100.0, 100.0, 200.0, 50.0],
+            "p10": [80, 110, 150, 10],
+            "p50": [90, 130, 200, 40],
+            "p90": [120, 150, 260, 45],
+            "inside": [True, False, True, False],
+            "ape": [0.1, 0.3, 0.0, 0.2],
+            "won_inside": [True] * 4,
+            "won_ape": [0.0] * 4,
+            "naive": [200.0, 300.0, 400.0, 100.0],
+            "naive_ape": [1.0, 2.0, 1.0, 1.0],
+        }
+    )
     s = score(rows).iloc[0]
     assert (s["origins"], s["coverage"], s["mdape"]) == (4, 0.5, pytest.approx(0.15))
     assert s["naive_mdape"] == 1.0 and s["naive_bias"] == 1.0  # median of (+1, +2, +1, +1)
 
 
 def test_reliability_groups_deals_by_predicted_chance():
-    data = pd.DataFrame({"predicted": [0.0, 0.0, 0.1, 0.1, 0.5, 0.5, 0.9, 0.9], "won": [False, False, True, False, True, False, True, True]})
+    data = pd.DataFrame(
+        {
+            "predicted": [0.0, 0.0, 0.1, 0.1, 0.5, 0.5, 0.9, 0.9],
+            "won": [False, False, True, False, True, False, True, True],
+        }
+    )
     table = reliability_bins(data, bins=4)
     assert list(table["deals"]) == [2, 2, 2, 2]
     assert list(table["predicted"]) == pytest.approx([0.0, 0.1, 0.5, 0.9])
@@ -54,6 +69,8 @@ def test_backtest_is_calibrated_where_the_naive_model_over_forecasts(opp):
     assert month["naive_bias"] > 1.0  # stale open deals at the overall win rate: more than double the actual
     assert scores.loc["quarter", "mdape"] < scores.loc["quarter", "naive_mdape"]
     rel = bt.reliability
-    assert rel["deals"].sum() == sum(len(forecast_pipeline(opp, d, "month", trials=100).deals) for d, k in default_origins(opp) if k == "month")
+    assert rel["deals"].sum() == sum(
+        len(forecast_pipeline(opp, d, "month", trials=100).deals) for d, k in default_origins(opp) if k == "month"
+    )
     # over all deals the predicted and observed totals agree within 15%
     assert (rel["predicted"] * rel["deals"]).sum() == pytest.approx((rel["observed"] * rel["deals"]).sum(), rel=0.15)

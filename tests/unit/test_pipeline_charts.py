@@ -24,10 +24,23 @@ def test_close_curves_chart_draws_three_step_curves():
 
 
 def test_win_rate_chart_has_interval_point_and_overall_rule():
-    rates = pd.DataFrame({"segment": ["A", "B"], "won": [10, 3], "lost": [5, 9], "win_rate": [0.6, 0.3], "lo_90": [0.45, 0.15],
-                          "hi_90": [0.75, 0.5], "factor": [1.2, 0.6]})
+    rates = pd.DataFrame(
+        {
+            "segment": ["A", "B"],
+            "won": [10, 3],
+            "lost": [5, 9],
+            "win_rate": [0.6, 0.3],
+            "lo_90": [0.45, 0.15],
+            "hi_90": [0.75, 0.5],
+            "factor": [1.2, 0.6],
+        }
+    )
     spec = charts.win_rate_chart(rates, segment_title="Product", overall=0.5).to_dict()
-    assert [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in _layers(spec)] == ["rule", "point", "rule"]
+    assert [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in _layers(spec)] == [
+        "rule",
+        "point",
+        "rule",
+    ]
 
 
 def test_reliability_chart_has_a_diagonal_up_to_the_largest_value():
@@ -38,8 +51,17 @@ def test_reliability_chart_has_a_diagonal_up_to_the_largest_value():
 
 
 def test_backtest_chart_only_shows_the_chosen_period_kind():
-    rows = pd.DataFrame({"kind": ["month", "quarter", "month"], "period": ["Apr 2017", "Q2 2017", "May 2017"], "p10": [1.0, 2, 3],
-                         "p50": [2.0, 3, 4], "p90": [3.0, 4, 5], "actual": [2.5, 3, 6], "naive": [9.0, 9, 9]})
+    rows = pd.DataFrame(
+        {
+            "kind": ["month", "quarter", "month"],
+            "period": ["Apr 2017", "Q2 2017", "May 2017"],
+            "p10": [1.0, 2, 3],
+            "p50": [2.0, 3, 4],
+            "p90": [3.0, 4, 5],
+            "actual": [2.5, 3, 6],
+            "naive": [9.0, 9, 9],
+        }
+    )
     spec = charts.backtest_chart(rows, kind="month").to_dict()
     data = next(iter(spec["datasets"].values()))
     assert [r["period"] for r in data] == ["Apr 2017", "May 2017"]
@@ -47,8 +69,14 @@ def test_backtest_chart_only_shows_the_chosen_period_kind():
 
 @pytest.mark.parametrize("top", [3, 15])
 def test_breakdown_chart_keeps_the_largest_rows(top):
-    table = pd.DataFrame({"owner": list("abcdef"), "open_deals": [1] * 6, "expected_won": [0.5] * 6,
-                          "expected_bookings": [600.0, 500, 400, 300, 200, 100]})
+    table = pd.DataFrame(
+        {
+            "owner": list("abcdef"),
+            "open_deals": [1] * 6,
+            "expected_won": [0.5] * 6,
+            "expected_bookings": [600.0, 500, 400, 300, 200, 100],
+        }
+    )
     spec = charts.breakdown_chart(table, column="owner", title="Sales rep", top=top).to_dict()
     data = next(iter(spec["datasets"].values()))
     assert [r["owner"] for r in data] == list("abcdef")[:top]

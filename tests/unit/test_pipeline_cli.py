@@ -15,8 +15,23 @@ EUROPEAN = ROOT / "tests" / "fixtures" / "crm" / "european_export.csv"
 
 
 def test_json_has_bookings_and_won_deals_percentiles_and_the_chance_of_the_target(capsys):
-    code = main(["pipeline", str(BUNDLED), "--as-of", "2017-06-30", "--period", "month", "--trials", "2000",
-                 "--seed", "7", "--target", "1000000", "--json"])
+    code = main(
+        [
+            "pipeline",
+            str(BUNDLED),
+            "--as-of",
+            "2017-06-30",
+            "--period",
+            "month",
+            "--trials",
+            "2000",
+            "--seed",
+            "7",
+            "--target",
+            "1000000",
+            "--json",
+        ]
+    )
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     assert out["period"] == "Jul 2017" and out["trials"] == 2000 and out["seed"] == 7

@@ -71,10 +71,12 @@ def test_snapshot_reopens_deals_closed_later_and_hides_their_outcome(opp):
 
 @pytest.mark.parametrize(
     "as_of, kind, start, end, label",
-    [("2017-06-30", "month", "2017-07-01", "2017-07-31", "Jul 2017"),
-     ("2017-06-15", "month", "2017-06-01", "2017-06-30", "Jun 2017"),
-     ("2017-06-30", "quarter", "2017-07-01", "2017-09-30", "Q3 2017"),
-     ("2017-12-31", "quarter", "2018-01-01", "2018-03-31", "Q1 2018")],
+    [
+        ("2017-06-30", "month", "2017-07-01", "2017-07-31", "Jul 2017"),
+        ("2017-06-15", "month", "2017-06-01", "2017-06-30", "Jun 2017"),
+        ("2017-06-30", "quarter", "2017-07-01", "2017-09-30", "Q3 2017"),
+        ("2017-12-31", "quarter", "2018-01-01", "2018-03-31", "Q1 2018"),
+    ],
 )
 def test_period_is_the_month_or_quarter_after_the_as_of_date(as_of, kind, start, end, label):
     p = period_after(as_of, kind)
@@ -122,7 +124,9 @@ def test_forecast_adds_booked_existing_and_new(opp):
     won = opp[(opp["status"] == "won") & opp["close_date"].between("2017-06-01", "2017-06-15")]
     assert fc.booked_so_far == pytest.approx(won["amount"].sum()) and fc.won_so_far == len(won)
     se = fc.bookings.std / np.sqrt(fc.trials)
-    assert fc.bookings.mean == pytest.approx(fc.booked_so_far + fc.existing.mean + fc.new.mean, abs=1e-6 * fc.bookings.mean)
+    assert fc.bookings.mean == pytest.approx(
+        fc.booked_so_far + fc.existing.mean + fc.new.mean, abs=1e-6 * fc.bookings.mean
+    )
     assert abs(fc.existing.mean - fc.deals["expected_bookings"].sum()) < 4 * max(se, fc.existing.mc_se)
     assert 0 <= fc.hit.p <= 1 and fc.coverage == pytest.approx(fc.pipeline_in_period / (1_000_000 - fc.booked_so_far))
     assert fc.required_coverage == pytest.approx(1 / fc.calibration.overall_win_rate)
@@ -136,7 +140,7 @@ def test_what_if_we_lose_the_biggest_deal_lowers_the_forecast_by_its_worth(opp):
     # Same random numbers for everything else, so the drop per trial is the deal's won indicator times its size:
     # mean E[min(1, p M)] E[S] with M lognormal (mean 1, log-sd = volatility); its sd is at most sqrt(E[drop^2]).
     s, p = fc.calibration.period_volatility(fc.period), biggest["p_win"]
-    p_eff = stats.lognorm(s, scale=np.exp(-s**2 / 2)).expect(lambda m: np.minimum(1.0, p * m))
+    p_eff = stats.lognorm(s, scale=np.exp(-(s**2) / 2)).expect(lambda m: np.minimum(1.0, p * m))
     size2 = np.exp(2 * biggest["log_mean"] + 2 * biggest["log_sd"] ** 2)
     drop = fc.bookings.mean - without.bookings.mean
     assert abs(drop - p_eff * biggest["expected_size"]) < 4 * np.sqrt(p_eff * size2 / trials)
@@ -155,12 +159,16 @@ def test_no_closed_deals_gets_a_clear_message():
 
 def test_quarter_rhythm_and_swing_follow_past_months():
     # Log ratios actual/expected by position in the quarter: 1st months -0.2, -0.4; 2nd 0.0; 3rd +0.3, +0.5.
-    residuals = pd.DataFrame({"position": [1, 1, 2, 3, 3], "log_ratio": [-0.2, -0.4, 0.0, 0.3, 0.5], "expected": [1e9] * 5})
+    residuals = pd.DataFrame(
+        {"position": [1, 1, 2, 3, 3], "log_ratio": [-0.2, -0.4, 0.0, 0.3, 0.5], "expected": [1e9] * 5}
+    )
     effects, month_sd, quarter_sd = month_effects_and_volatility(residuals)
     raw = [(-0.2 - 0.4) / 3, 0.0 / 2, (0.3 + 0.5) / 3]  # each pulled towards 0 with the weight of one month
     centred = [r - np.mean(raw) for r in raw]
     assert effects == pytest.approx(tuple(np.exp(centred)))
-    left = np.array([-0.2, -0.4, 0.0, 0.3, 0.5]) - np.array([centred[0], centred[0], centred[1], centred[2], centred[2]])
+    left = np.array([-0.2, -0.4, 0.0, 0.3, 0.5]) - np.array(
+        [centred[0], centred[0], centred[1], centred[2], centred[2]]
+    )
     assert month_sd == pytest.approx(np.sqrt((2 * DEFAULT_VOLATILITY**2 + np.sum(left**2)) / 7))
     assert quarter_sd == pytest.approx(np.sqrt((2 * DEFAULT_VOLATILITY**2 + 0.04 + 0.16 + 0.09 + 0.25) / 7))
 
@@ -169,8 +177,12 @@ def test_a_month_forecast_uses_its_place_in_the_quarter(opp):
     fc = forecast_pipeline(opp, "2017-08-31", "month", trials=500, seed=1)
     calib = fc.calibration
     assert fc.period.label == "Sep 2017" and calib.period_effect(fc.period) == calib.month_effects[2]
-    plain = calib.curves.won_between(fc.deals["age_days"].to_numpy(), fc.deals["age_days"].to_numpy(), fc.deals["age_days"].to_numpy() + 30)
-    plain = np.minimum(plain * calib.win_factor(fc.deals["product"]) * calib.month_effects[2], fc.deals["p_close"].to_numpy())
+    plain = calib.curves.won_between(
+        fc.deals["age_days"].to_numpy(), fc.deals["age_days"].to_numpy(), fc.deals["age_days"].to_numpy() + 30
+    )
+    plain = np.minimum(
+        plain * calib.win_factor(fc.deals["product"]) * calib.month_effects[2], fc.deals["p_close"].to_numpy()
+    )
     assert fc.deals["p_win"].to_numpy() == pytest.approx(plain)
     assert calib.month_effects[2] > 1 > calib.month_effects[0]  # this export books more in the last month of a quarter
     assert calib.volatility_months == len(calib.residuals) >= 5

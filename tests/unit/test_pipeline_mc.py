@@ -86,15 +86,33 @@ def test_losing_one_deal_changes_only_its_own_draws():
 
 
 def test_deals_with_no_chance_are_never_won():
-    bookings, won = simulate_deals(np.zeros(3), np.zeros(3), np.zeros(3), np.ones(3), np.ones(100), np.random.default_rng(1))
+    bookings, won = simulate_deals(
+        np.zeros(3), np.zeros(3), np.zeros(3), np.ones(3), np.ones(100), np.random.default_rng(1)
+    )
     assert bookings.sum() == 0 and won.sum() == 0
 
 
 def _calibration(mix: pd.Series) -> Calibration:
     curves = fit_close_curves(np.array([5.0, 10.0]), np.array([1, 2]))
-    sizes = pd.DataFrame({"product": ["(all)", "A", "B"], "won": [2, 1, 1], "log_mean": [np.log(100.0), np.log(100.0), np.log(1_000.0)],
-                          "log_sd": [0.2, 0.2, 0.4]})
-    rates = pd.DataFrame({"segment": ["A", "B"], "won": [1, 0], "lost": [0, 1], "win_rate": [0.5, 0.5], "lo_90": [0.1, 0.1], "hi_90": [0.9, 0.9], "factor": [1.0, 1.0]})
+    sizes = pd.DataFrame(
+        {
+            "product": ["(all)", "A", "B"],
+            "won": [2, 1, 1],
+            "log_mean": [np.log(100.0), np.log(100.0), np.log(1_000.0)],
+            "log_sd": [0.2, 0.2, 0.4],
+        }
+    )
+    rates = pd.DataFrame(
+        {
+            "segment": ["A", "B"],
+            "won": [1, 0],
+            "lost": [0, 1],
+            "win_rate": [0.5, 0.5],
+            "lo_90": [0.1, 0.1],
+            "hi_90": [0.9, 0.9],
+            "factor": [1.0, 1.0],
+        }
+    )
     return Calibration(pd.Timestamp("2020-01-31"), curves, "product", rates, 0.5, sizes, 1.0, mix, 0.0, 0)
 
 

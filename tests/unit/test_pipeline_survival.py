@@ -50,7 +50,9 @@ def test_a_deal_older_than_any_closed_deal_is_worth_nothing():
     outcome = np.array([WON, WON, LOST, OPEN, OPEN])
     curves = fit_close_curves(days, outcome)
     assert curves.max_observed_days == 30
-    assert curves.won_between(np.array([200.0, 5.0]), np.array([200.0, 5.0]), np.array([290.0, 95.0])) == pytest.approx([0.0, 2 / 5])
+    assert curves.won_between(np.array([200.0, 5.0]), np.array([200.0, 5.0]), np.array([290.0, 95.0])) == pytest.approx(
+        [0.0, 2 / 5]
+    )
 
 
 def test_no_closed_deals_gives_empty_curves_and_no_chance():

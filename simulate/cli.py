@@ -57,6 +57,24 @@ def run_payload(scenario: Scenario, trials: int, seed: int) -> dict:
 # Functions (scenario, result) -> dict that add sections to `run` output (e.g. the team's quota numbers).
 RUN_EXTENSIONS: list[Callable] = []
 RUN_EXTENSIONS.append(importlib.import_module("simulate.cli_team").team_run_extension)  # share at quota, commission
+RUN_EXTENSIONS.append(importlib.import_module("simulate.economics_cli").economics_run_extension)  # CAC, LTV
+
+
+def json_safe(value):
+    """Strict JSON: numpy scalars become Python numbers, infinite or missing values become null."""
+    import math
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -69,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must be between 0 and 4294967295 (got {seed})")
     payload = run_payload(scenario, trials, seed)
     if args.json:
-        print(json.dumps(payload, indent=2, default=float))
+        print(json.dumps(json_safe(payload), indent=2, allow_nan=False))
         return 0
     from simulate.wording import count, money
 

@@ -24,6 +24,9 @@ from simulate.scenario import Scenario, month_labels
 from simulate.team import RepGroup, TeamPlan, default_team
 from simulate.wording import format_value, money, percent
 from ui import render, state
+from ui.entry import require_app
+
+require_app()  # a deep link on a fresh server must still go through app.py
 
 ROUTINGS = {"capacity": "By capacity (ramp x skill)", "equal": "Equal share", "territory": "Skewed territories"}
 RAMP_SLOWER_MONTHS = 3

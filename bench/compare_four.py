@@ -51,19 +51,27 @@ def main(repeats: int = 5, trials: int = 10_000) -> None:
         start = time.perf_counter()
         reference(scenarios, trials, scenarios[0].seed)
         ref.append(time.perf_counter() - start)
-    print(f"compare 4 scenarios x {trials:,} trials: median {statistics.median(ours):.2f} s (target < 2 s); "
-          f"reference (4 separate runs + summaries) {statistics.median(ref):.2f} s")
+    print(
+        f"compare 4 scenarios x {trials:,} trials: median {statistics.median(ours):.2f} s (target < 2 s); "
+        f"reference (4 separate runs + summaries) {statistics.median(ref):.2f} s"
+    )
     row = result.deltas.set_index("scenario").loc["C: Better MQL->SQL"]
-    print(f"C vs A mean revenue delta {row['revenue_mean_delta']:,.0f}; paired MC error {row['revenue_mean_delta_mc_se']:,.0f}; "
-          f"independent-streams formula {row['revenue_mean_delta_mc_se_independent']:,.0f}")
+    print(
+        f"C vs A mean revenue delta {row['revenue_mean_delta']:,.0f}; paired MC error {row['revenue_mean_delta_mc_se']:,.0f}; "
+        f"independent-streams formula {row['revenue_mean_delta_mc_se_independent']:,.0f}"
+    )
     base, better = scenarios[0], scenarios[2]
     crn, independent = [], []
     for rep in range(20):
         a = engine.run(base, trials=2_000, seed=rep, stage_trials=0).period_revenue().mean()
         crn.append(engine.run(better, trials=2_000, seed=rep, stage_trials=0).period_revenue().mean() - a)
-        independent.append(engine.run(better, trials=2_000, seed=10_000 + rep, stage_trials=0).period_revenue().mean() - a)
-    print(f"scatter of the delta over 20 seeds at 2,000 trials: same seed {np.std(crn, ddof=1):,.0f}, "
-          f"independent seeds {np.std(independent, ddof=1):,.0f} (variance ratio {np.var(crn, ddof=1) / np.var(independent, ddof=1):.2f})")
+        independent.append(
+            engine.run(better, trials=2_000, seed=10_000 + rep, stage_trials=0).period_revenue().mean() - a
+        )
+    print(
+        f"scatter of the delta over 20 seeds at 2,000 trials: same seed {np.std(crn, ddof=1):,.0f}, "
+        f"independent seeds {np.std(independent, ddof=1):,.0f} (variance ratio {np.var(crn, ddof=1) / np.var(independent, ddof=1):.2f})"
+    )
 
 
 if __name__ == "__main__":

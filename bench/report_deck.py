@@ -64,9 +64,15 @@ def main(repeats: int = 3) -> None:
         spec = Path(tmp) / "s.json"
         spec.write_text(scenario.to_json())
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "simulate", "report", str(spec), "--out", str(Path(tmp) / "d.pptx")],
-                       cwd=ROOT, check=True, capture_output=True)
-        print(f"CLI `python -m simulate report --out deck.pptx` wall clock incl. start-up: {time.perf_counter() - start:.2f} s")
+        subprocess.run(
+            [sys.executable, "-m", "simulate", "report", str(spec), "--out", str(Path(tmp) / "d.pptx")],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        print(
+            f"CLI `python -m simulate report --out deck.pptx` wall clock incl. start-up: {time.perf_counter() - start:.2f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -18,9 +18,17 @@ st.markdown(f"### {head.sentence}")
 
 cols = st.columns(3)
 cells = [
-    ("Likely revenue (P50)", money(head.revenue.p50), f"P10 {money(head.revenue.p10)} to P90 {money(head.revenue.p90)}"),
+    (
+        "Likely revenue (P50)",
+        money(head.revenue.p50),
+        f"P10 {money(head.revenue.p10)} to P90 {money(head.revenue.p90)}",
+    ),
     ("Chance of hitting the target", percent(head.hit.p), f"{chance_in_10(head.hit.p)}"),
-    ("Won deals (P50)", count(head.won_deals.p50), f"P10 {count(head.won_deals.p10)} to P90 {count(head.won_deals.p90)}"),
+    (
+        "Won deals (P50)",
+        count(head.won_deals.p50),
+        f"P10 {count(head.won_deals.p10)} to P90 {count(head.won_deals.p90)}",
+    ),
 ]
 for col, (label, value, note) in zip(cols, cells, strict=True):
     with col.container(border=True, key=f"present.{label.split()[0].lower()}"):
@@ -30,10 +38,19 @@ for col, (label, value, note) in zip(cols, cells, strict=True):
 
 left, right = st.columns(2)
 with left:
-    render.chart(charts.fan_chart(view.revenue_bands, title="Revenue by month", unit="$", y_title="Revenue", height=340))
+    render.chart(
+        charts.fan_chart(view.revenue_bands, title="Revenue by month", unit="$", y_title="Revenue", height=340)
+    )
 with right:
     is_revenue = scenario.target.metric == "revenue"
-    render.chart(charts.histogram_chart(view.period_hist, target=scenario.target.value, unit="$" if is_revenue else "#",
-                                        x_title=f"{'Revenue' if is_revenue else 'Won deals'} in {head.period_label}",
-                                        title="Outcomes of the simulated futures", height=340))
+    render.chart(
+        charts.histogram_chart(
+            view.period_hist,
+            target=scenario.target.value,
+            unit="$" if is_revenue else "#",
+            x_title=f"{'Revenue' if is_revenue else 'Won deals'} in {head.period_label}",
+            title="Outcomes of the simulated futures",
+            height=340,
+        )
+    )
 st.caption(f"{scenario.trials:,} simulated futures, seed {scenario.seed}. Same scenario and seed, same numbers.")

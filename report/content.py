@@ -80,9 +80,8 @@ def _version(name: str) -> str:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
         if name == APP_NAME:
-            from pathlib import Path
-
             import tomllib
+            from pathlib import Path
 
             pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
             if pyproject.is_file():
@@ -112,7 +111,11 @@ def build_content(
     """Simulate the scenario (its own trials and seed) and everything the report shows."""
     result = engine.run(scenario)
     head = summary.funnel_summary(result)
-    tornado = sensitivity.tornado(scenario, trials=tornado_trials, base=None if tornado_trials else result) if with_tornado else None
+    tornado = (
+        sensitivity.tornado(scenario, trials=tornado_trials, base=None if tornado_trials else result)
+        if with_tornado
+        else None
+    )
     comparison = compare.compare([scenario, *others], trials=scenario.trials, seed=scenario.seed) if others else None
     content = ReportContent(
         scenario=scenario,
@@ -133,16 +136,25 @@ def _add_charts(content: ReportContent) -> None:
     scenario, result, head = content.scenario, content.result, content.summary
     is_revenue = scenario.target.metric == "revenue"
     bands = summary.monthly_bands(result.revenue, result.months)
-    content.charts["fan"] = funnel_charts.fan_chart(bands, title="Revenue by month", unit="$", y_title="Revenue", height=300)
+    content.charts["fan"] = funnel_charts.fan_chart(
+        bands, title="Revenue by month", unit="$", y_title="Revenue", height=300
+    )
     content.chart_titles["fan"] = "Revenue by month: the likely path and its range"
     hist = summary.histogram(result.period_metric(), bins=40, integer=not is_revenue)
     x_title = f"{'Revenue' if is_revenue else 'Won deals'} in {head.period_label}"
     content.charts["histogram"] = funnel_charts.histogram_chart(
-        hist, target=scenario.target.value, unit="$" if is_revenue else "", x_title=x_title, title="Outcomes of the simulated futures", height=300
+        hist,
+        target=scenario.target.value,
+        unit="$" if is_revenue else "",
+        x_title=x_title,
+        title="Outcomes of the simulated futures",
+        height=300,
     )
     content.chart_titles["histogram"] = "How often we reach the target"
     if content.tornado is not None and content.tornado.bars:
-        content.charts["tornado"] = sensitivity_charts.tornado_chart(content.tornado.frame(), measure="revenue", base_value=content.tornado.base_p50)
+        content.charts["tornado"] = sensitivity_charts.tornado_chart(
+            content.tornado.frame(), measure="revenue", base_value=content.tornado.base_p50
+        )
         content.chart_titles["tornado"] = "Which input matters most"
     if content.comparison is not None:
         comp = content.comparison
@@ -168,6 +180,14 @@ def comparison_rows(comp: compare.Comparison) -> list[list[str]]:
             beats = f"{percent(d['p_b_beats_a'])} ± {percent(2 * d['p_b_beats_a_mc_se'], 1)}"
         else:
             delta, beats = "base", "-"
-        rows.append([label, money(row["revenue_p50"]), f"{money(row['revenue_p10'])} to {money(row['revenue_p90'])}",
-                     percent(row["p_hit_target"]), delta, beats])
+        rows.append(
+            [
+                label,
+                money(row["revenue_p50"]),
+                f"{money(row['revenue_p10'])} to {money(row['revenue_p90'])}",
+                percent(row["p_hit_target"]),
+                delta,
+                beats,
+            ]
+        )
     return rows

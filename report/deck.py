@@ -21,11 +21,23 @@ GREY = RGBColor(0x59, 0x59, 0x59)
 LIGHT = RGBColor(0xEE, 0xF3, 0xF9)
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.6)
+CHART_TOP, CHART_MAX_HEIGHT, ROW_HEIGHT = Inches(1.3), Inches(5.5), Inches(0.4)
 ROWS_PER_APPENDIX_TABLE = 15  # two tables side by side per appendix slide
 
 
-def _text(slide, text: str, left, top, width, height, *, size: int, bold: bool = False, colour: RGBColor = GREY,
-          align=PP_ALIGN.LEFT) -> None:
+def _text(
+    slide,
+    text: str,
+    left,
+    top,
+    width,
+    height,
+    *,
+    size: int,
+    bold: bool = False,
+    colour: RGBColor = GREY,
+    align=PP_ALIGN.LEFT,
+) -> None:
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
@@ -52,7 +64,7 @@ def _slide(prs: Presentation, title: str, content: ReportContent):
     return slide
 
 
-def _picture(slide, png: bytes, *, top=Inches(1.3), max_height=Inches(5.5)) -> None:
+def _picture(slide, png: bytes, *, top=CHART_TOP, max_height=CHART_MAX_HEIGHT) -> None:
     picture = slide.shapes.add_picture(io.BytesIO(png), MARGIN, top, width=WIDTH - 2 * MARGIN)
     if picture.height > max_height:  # keep the aspect ratio, centre horizontally
         ratio = max_height / picture.height
@@ -60,8 +72,18 @@ def _picture(slide, png: bytes, *, top=Inches(1.3), max_height=Inches(5.5)) -> N
         picture.left = int((WIDTH - picture.width) / 2)
 
 
-def _table(slide, rows: list[list[str]], left, top, width, *, size: int = 14, first_col_share: float | None = None,
-           row_height=Inches(0.4), col_shares: list[float] | None = None) -> None:
+def _table(
+    slide,
+    rows: list[list[str]],
+    left,
+    top,
+    width,
+    *,
+    size: int = 14,
+    first_col_share: float | None = None,
+    row_height=ROW_HEIGHT,
+    col_shares: list[float] | None = None,
+) -> None:
     shape = slide.shapes.add_table(len(rows), len(rows[0]), left, top, width, row_height * len(rows))
     table = shape.table
     if col_shares is not None:
@@ -89,11 +111,36 @@ def title_slide(prs: Presentation, content: ReportContent) -> None:
     band.fill.solid()
     band.fill.fore_color.rgb = NAVY
     band.line.fill.background()
-    _text(slide, content.scenario.name, MARGIN, Inches(2.5), WIDTH - 2 * MARGIN, Inches(1.2), size=44, bold=True, colour=RGBColor(255, 255, 255))
-    _text(slide, f"Plan for {content.summary.period_label}", MARGIN, Inches(3.6), WIDTH - 2 * MARGIN, Inches(0.8), size=24,
-          colour=RGBColor(0xDE, 0xEB, 0xF7))
-    _text(slide, f"Monte Carlo simulation of {content.result.trials:,} futures (seed {content.result.seed})  |  {content.generated_at}",
-          MARGIN, Inches(5.3), WIDTH - 2 * MARGIN, Inches(0.5), size=16)
+    _text(
+        slide,
+        content.scenario.name,
+        MARGIN,
+        Inches(2.5),
+        WIDTH - 2 * MARGIN,
+        Inches(1.2),
+        size=44,
+        bold=True,
+        colour=RGBColor(255, 255, 255),
+    )
+    _text(
+        slide,
+        f"Plan for {content.summary.period_label}",
+        MARGIN,
+        Inches(3.6),
+        WIDTH - 2 * MARGIN,
+        Inches(0.8),
+        size=24,
+        colour=RGBColor(0xDE, 0xEB, 0xF7),
+    )
+    _text(
+        slide,
+        f"Monte Carlo simulation of {content.result.trials:,} futures (seed {content.result.seed})  |  {content.generated_at}",
+        MARGIN,
+        Inches(5.3),
+        WIDTH - 2 * MARGIN,
+        Inches(0.5),
+        size=16,
+    )
 
 
 def headline_slide(prs: Presentation, content: ReportContent) -> None:
@@ -106,13 +153,30 @@ def headline_slide(prs: Presentation, content: ReportContent) -> None:
         card.fill.fore_color.rgb = LIGHT
         card.line.fill.background()
         _text(slide, item.label, left + Inches(0.15), Inches(1.6), box_width - Inches(0.3), Inches(0.5), size=15)
-        _text(slide, item.value, left + Inches(0.15), Inches(2.15), box_width - Inches(0.3), Inches(1.0), size=40, bold=True, colour=NAVY)
+        _text(
+            slide,
+            item.value,
+            left + Inches(0.15),
+            Inches(2.15),
+            box_width - Inches(0.3),
+            Inches(1.0),
+            size=40,
+            bold=True,
+            colour=NAVY,
+        )
         _text(slide, item.note, left + Inches(0.15), Inches(3.25), box_width - Inches(0.3), Inches(0.7), size=13)
     _text(slide, content.summary.sentence, MARGIN, Inches(4.6), WIDTH - 2 * MARGIN, Inches(1.2), size=24, colour=NAVY)
     if content.tornado is not None and content.tornado.bars:
         top = content.tornado.bars[0]
-        _text(slide, f"Biggest lever: {top.label} (P10 to P90 moves likely revenue from {money(top.p50_low)} to {money(top.p50_high)}).",
-              MARGIN, Inches(5.8), WIDTH - 2 * MARGIN, Inches(0.8), size=16)
+        _text(
+            slide,
+            f"Biggest lever: {top.label} (P10 to P90 moves likely revenue from {money(top.p50_low)} to {money(top.p50_high)}).",
+            MARGIN,
+            Inches(5.8),
+            WIDTH - 2 * MARGIN,
+            Inches(0.8),
+            size=16,
+        )
 
 
 def chart_slide(prs: Presentation, content: ReportContent, name: str, *, caption: str | None = None) -> None:
@@ -127,8 +191,16 @@ def comparison_slide(prs: Presentation, content: ReportContent) -> None:
     slide = _slide(prs, "Scenarios side by side", content)
     rows = comparison_rows(comp)
     row_height = Inches(0.45)
-    _table(slide, rows, MARGIN, Inches(1.25), WIDTH - 2 * MARGIN, size=13, row_height=row_height,
-           col_shares=[0.25, 0.11, 0.19, 0.12, 0.18, 0.15])
+    _table(
+        slide,
+        rows,
+        MARGIN,
+        Inches(1.25),
+        WIDTH - 2 * MARGIN,
+        size=13,
+        row_height=row_height,
+        col_shares=[0.25, 0.11, 0.19, 0.12, 0.18, 0.15],
+    )
     top = Inches(1.25) + row_height * len(rows) + Inches(0.2)
     bottom = HEIGHT - Inches(1.0)
     _picture(slide, chart_png(content.charts["compare_histogram"], width=1000), top=top, max_height=bottom - top)
@@ -146,9 +218,16 @@ def appendix_slides(prs: Presentation, content: ReportContent) -> None:
         chunk = rows[start : start + per_slide]
         for side, part in enumerate((chunk[:ROWS_PER_APPENDIX_TABLE], chunk[ROWS_PER_APPENDIX_TABLE:])):
             if part:
-                _table(slide, [["Input", "Value"], *[[name, value] for name, value in part]],
-                       MARGIN + side * (half_width + Inches(0.3)), Inches(1.2), half_width, size=10, first_col_share=0.5,
-                       row_height=Inches(0.3))
+                _table(
+                    slide,
+                    [["Input", "Value"], *[[name, value] for name, value in part]],
+                    MARGIN + side * (half_width + Inches(0.3)),
+                    Inches(1.2),
+                    half_width,
+                    size=10,
+                    first_col_share=0.5,
+                    row_height=Inches(0.3),
+                )
 
 
 def slide_titles(content: ReportContent) -> list[str]:
@@ -170,11 +249,20 @@ def build_deck(content: ReportContent) -> bytes:
     headline_slide(prs, content)
     chart_slide(prs, content, "fan")
     hit = content.summary.hit
-    chart_slide(prs, content, "histogram", caption=f"{hit.p:.0%} of simulated futures reach the target (red line). {content.summary.sentence}")
+    chart_slide(
+        prs,
+        content,
+        "histogram",
+        caption=f"{hit.p:.0%} of simulated futures reach the target (red line). {content.summary.sentence}",
+    )
     if "tornado" in content.charts:
         t = content.tornado
-        chart_slide(prs, content, "tornado",
-                    caption=f"Each uncertain input swung from its P10 to its P90 with the others at P50; base P50 revenue {money(t.base_p50)}.")
+        chart_slide(
+            prs,
+            content,
+            "tornado",
+            caption=f"Each uncertain input swung from its P10 to its P90 with the others at P50; base P50 revenue {money(t.base_p50)}.",
+        )
     if content.comparison is not None:
         comparison_slide(prs, content)
     appendix_slides(prs, content)

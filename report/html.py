@@ -70,18 +70,33 @@ def build_html(content: ReportContent) -> str:
     ]
     if "tornado" in content.charts:
         t = content.tornado
-        parts.append(_figure(content, "tornado", f"Each uncertain input swung from its P10 to its P90 with the others at P50; base P50 revenue {money(t.base_p50)}."))
+        parts.append(
+            _figure(
+                content,
+                "tornado",
+                f"Each uncertain input swung from its P10 to its P90 with the others at P50; base P50 revenue {money(t.base_p50)}.",
+            )
+        )
     if content.comparison is not None:
         comp = content.comparison
         parts.append("<h2>Scenarios side by side</h2>")
         parts.append(_table(comparison_rows(comp)))
-        parts.append("<p>Same seed for every scenario (common random numbers); ± is two Monte Carlo standard errors.</p>")
+        parts.append(
+            "<p>Same seed for every scenario (common random numbers); ± is two Monte Carlo standard errors.</p>"
+        )
         parts.append(_figure(content, "compare_histogram"))
         inputs = comp.inputs
         parts.append("<h3>Inputs (differences highlighted)</h3>")
-        parts.append(_table([["Input", *comp.labels], *inputs[["input", *comp.labels]].astype(str).values.tolist()], list(inputs["differs"])))
+        parts.append(
+            _table(
+                [["Input", *comp.labels], *inputs[["input", *comp.labels]].astype(str).values.tolist()],
+                list(inputs["differs"]),
+            )
+        )
     parts.append("<h2>Assumptions</h2>" + _table([["Input", "Value"], *[[k, v] for k, v in content.assumptions()]]))
-    parts.append(f"<footer>Made with funnelcast. Same scenario and seed give the same numbers. {escape(content.generated_at)}</footer></main>")
+    parts.append(
+        f"<footer>Made with funnelcast. Same scenario and seed give the same numbers. {escape(content.generated_at)}</footer></main>"
+    )
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'

@@ -39,12 +39,36 @@ def summary_frame(head: FunnelSummary, scenario_name: str, trials: int, seed: in
     """One row per headline quantity: mean, P10, P50, P90, Monte Carlo error."""
     rows = []
     for name, dist in (("revenue", head.revenue), ("won_deals", head.won_deals)):
-        rows.append({"scenario": scenario_name, "period": head.period_label, "quantity": name, "mean": dist.mean,
-                     "p10": dist.p10, "p50": dist.p50, "p90": dist.p90, "std": dist.std, "mean_mc_se": dist.mc_se,
-                     "trials": trials, "seed": seed})
-    rows.append({"scenario": scenario_name, "period": head.period_label, "quantity": f"chance of reaching {head.target_metric} target {head.target_value:g}",
-                 "mean": head.hit.p, "p10": np.nan, "p50": np.nan, "p90": np.nan, "std": np.nan, "mean_mc_se": head.hit.mc_se,
-                 "trials": trials, "seed": seed})
+        rows.append(
+            {
+                "scenario": scenario_name,
+                "period": head.period_label,
+                "quantity": name,
+                "mean": dist.mean,
+                "p10": dist.p10,
+                "p50": dist.p50,
+                "p90": dist.p90,
+                "std": dist.std,
+                "mean_mc_se": dist.mc_se,
+                "trials": trials,
+                "seed": seed,
+            }
+        )
+    rows.append(
+        {
+            "scenario": scenario_name,
+            "period": head.period_label,
+            "quantity": f"chance of reaching {head.target_metric} target {head.target_value:g}",
+            "mean": head.hit.p,
+            "p10": np.nan,
+            "p50": np.nan,
+            "p90": np.nan,
+            "std": np.nan,
+            "mean_mc_se": head.hit.mc_se,
+            "trials": trials,
+            "seed": seed,
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -73,7 +97,9 @@ def to_excel(sheets: dict[str, pd.DataFrame]) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             if len(frame) > EXCEL_MAX_ROWS:
-                raise ValueError(f"sheet {name!r} has {len(frame):,} rows; Excel holds at most {EXCEL_MAX_ROWS:,}. Use CSV.")
+                raise ValueError(
+                    f"sheet {name!r} has {len(frame):,} rows; Excel holds at most {EXCEL_MAX_ROWS:,}. Use CSV."
+                )
             safe_frame(frame).to_excel(writer, sheet_name=name[:31], index=False)
     return buffer.getvalue()
 
@@ -81,8 +107,10 @@ def to_excel(sheets: dict[str, pd.DataFrame]) -> bytes:
 def workbook(result: SimulationResult, head: FunnelSummary) -> bytes:
     """Summary, monthly bands and raw trials of one run in one workbook."""
     s = result.scenario
-    return to_excel({
-        "Summary": summary_frame(head, s.name, result.trials, result.seed),
-        "Monthly revenue": monthly_bands(result.revenue, result.months),
-        "Trials": trial_frame(result),
-    })
+    return to_excel(
+        {
+            "Summary": summary_frame(head, s.name, result.trials, result.seed),
+            "Monthly revenue": monthly_bands(result.revenue, result.months),
+            "Trials": trial_frame(result),
+        }
+    )

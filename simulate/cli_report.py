@@ -1,7 +1,7 @@
 """`python -m simulate report`: the meeting deck and HTML report without a browser (for scheduled jobs).
 
-    python -m simulate report scenario.json --out deck.pptx --html report.html [--compare b.json c.json]
-        [--trials N] [--seed S] [--csv trials.csv] [--xlsx summary.xlsx] [--no-tornado]
+python -m simulate report scenario.json --out deck.pptx --html report.html [--compare b.json c.json]
+    [--trials N] [--seed S] [--csv trials.csv] [--xlsx summary.xlsx] [--no-tornado]
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--html", help="HTML report to write (.html)")
     p.add_argument("--csv", help="raw trial samples as CSV (audit trail)")
     p.add_argument("--xlsx", help="summary, monthly bands and trials as Excel")
-    p.add_argument("--compare", nargs="+", metavar="SCENARIO", default=[], help="up to three more scenario files to compare")
+    p.add_argument(
+        "--compare", nargs="+", metavar="SCENARIO", default=[], help="up to three more scenario files to compare"
+    )
     p.add_argument("--trials", type=int, default=None, help="Monte Carlo trials (default: the scenario's)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
     p.add_argument("--no-tornado", action="store_true", help="skip the sensitivity (tornado) slide")

@@ -41,12 +41,20 @@ class Comparison:
         """One row per scenario: P10/P50/P90 revenue and won deals, chance of hitting its target."""
         rows = []
         for label, head in zip(self.labels, self.headlines, strict=True):
-            rows.append({
-                "scenario": label,
-                "revenue_p10": head.revenue.p10, "revenue_p50": head.revenue.p50, "revenue_p90": head.revenue.p90,
-                "revenue_mean": head.revenue.mean, "won_deals_p50": head.won_deals.p50, "won_deals_mean": head.won_deals.mean,
-                "p_hit_target": head.hit.p, "p_hit_target_mc_se": head.hit.mc_se, "target": head.target_value,
-            })
+            rows.append(
+                {
+                    "scenario": label,
+                    "revenue_p10": head.revenue.p10,
+                    "revenue_p50": head.revenue.p50,
+                    "revenue_p90": head.revenue.p90,
+                    "revenue_mean": head.revenue.mean,
+                    "won_deals_p50": head.won_deals.p50,
+                    "won_deals_mean": head.won_deals.mean,
+                    "p_hit_target": head.hit.p,
+                    "p_hit_target_mc_se": head.hit.mc_se,
+                    "target": head.target_value,
+                }
+            )
         return pd.DataFrame(rows)
 
 
@@ -65,19 +73,41 @@ def compare(scenarios: list[Scenario], *, trials: int | None = None, seed: int |
     headlines = [summary.funnel_summary(r) for r in results]
     revenue = [r.period_revenue() for r in results]
     metric = [r.period_metric() for r in results]
-    deltas = pd.DataFrame([
-        _delta_row(labels[k], revenue[0], revenue[k], metric[0], metric[k], results[0], results[k]) for k in range(1, len(results))
-    ])
+    deltas = pd.DataFrame(
+        [
+            _delta_row(labels[k], revenue[0], revenue[k], metric[0], metric[k], results[0], results[k])
+            for k in range(1, len(results))
+        ]
+    )
     bands = pd.concat(
-        [summary.monthly_bands(r.revenue, r.months).assign(scenario=label) for label, r in zip(labels, results, strict=True)],
+        [
+            summary.monthly_bands(r.revenue, r.months).assign(scenario=label)
+            for label, r in zip(labels, results, strict=True)
+        ],
         ignore_index=True,
     )
-    return Comparison(labels, list(scenarios), trials, seed, headlines, input_table(scenarios, labels), deltas, bands,
-                      _common_histograms(labels, metric, integer=all(s.target.metric == "won_deals" for s in scenarios)))
+    return Comparison(
+        labels,
+        list(scenarios),
+        trials,
+        seed,
+        headlines,
+        input_table(scenarios, labels),
+        deltas,
+        bands,
+        _common_histograms(labels, metric, integer=all(s.target.metric == "won_deals" for s in scenarios)),
+    )
 
 
-def _delta_row(label: str, rev_a: np.ndarray, rev_b: np.ndarray, met_a: np.ndarray, met_b: np.ndarray,
-               res_a: engine.SimulationResult, res_b: engine.SimulationResult) -> dict:
+def _delta_row(
+    label: str,
+    rev_a: np.ndarray,
+    rev_b: np.ndarray,
+    met_a: np.ndarray,
+    met_b: np.ndarray,
+    res_a: engine.SimulationResult,
+    res_b: engine.SimulationResult,
+) -> dict:
     n = len(rev_a)
     diff = rev_b - rev_a
     beats = float(np.mean(met_b > met_a))
@@ -109,7 +139,9 @@ def _common_histograms(labels: list[str], metric: list[np.ndarray], *, integer: 
     frames = []
     for label, m in zip(labels, metric, strict=True):
         counts, _ = np.histogram(m, bins=edges)
-        frames.append(pd.DataFrame({"scenario": label, "bin_start": edges[:-1], "bin_end": edges[1:], "share": counts / len(m)}))
+        frames.append(
+            pd.DataFrame({"scenario": label, "bin_start": edges[:-1], "bin_end": edges[1:], "share": counts / len(m)})
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -148,7 +180,7 @@ def describe_inputs(scenario: Scenario) -> dict[str, str]:
 
 
 def _readable(path: str) -> str:
-    """"team.current_reps[1].count" -> "Team: current reps 1, count"."""
+    """ "team.current_reps[1].count" -> "Team: current reps 1, count"."""
     section, _, rest = path.partition(".")
     rest = rest.replace("_", " ").replace("[", " ").replace("]", "").replace(".", ", ")
     return f"{section.capitalize()}: {rest}" if rest else section.capitalize()
@@ -175,6 +207,11 @@ def input_table(scenarios: list[Scenario], labels: list[str]) -> pd.DataFrame:
     order: list[str] = []
     for d in described:
         order += [key for key in d if key not in order]
-    frame = pd.DataFrame({"input": order, **{label: [d.get(key, "-") for key in order] for label, d in zip(labels, described, strict=True)}})
+    frame = pd.DataFrame(
+        {
+            "input": order,
+            **{label: [d.get(key, "-") for key in order] for label, d in zip(labels, described, strict=True)},
+        }
+    )
     frame["differs"] = frame[labels].nunique(axis=1) > 1
     return frame

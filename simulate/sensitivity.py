@@ -80,7 +80,9 @@ def with_input(scenario: Scenario, key: str, value: float) -> Scenario:
     return scenario.replace(stages=tuple(stages))
 
 
-def pinned(scenario: Scenario, inputs: list[UncertainInput], except_key: str | None = None, value: float | None = None) -> Scenario:
+def pinned(
+    scenario: Scenario, inputs: list[UncertainInput], except_key: str | None = None, value: float | None = None
+) -> Scenario:
     """Every uncertain input at its P50, except `except_key` at `value`."""
     out = scenario
     for item in inputs:
@@ -126,8 +128,17 @@ class Tornado:
             }
             for bar in self.bars
         ]
-        return pd.DataFrame(rows, columns=[*(f.name for f in dataclasses.fields(TornadoBar)), "swing", "p50_low_change",
-                                           "p50_high_change", "hit_low_change", "hit_high_change"])
+        return pd.DataFrame(
+            rows,
+            columns=[
+                *(f.name for f in dataclasses.fields(TornadoBar)),
+                "swing",
+                "p50_low_change",
+                "p50_high_change",
+                "hit_low_change",
+                "hit_high_change",
+            ],
+        )
 
 
 def _headline(result: SimulationResult) -> tuple[float, float, float]:
@@ -135,7 +146,9 @@ def _headline(result: SimulationResult) -> tuple[float, float, float]:
     return float(np.percentile(result.period_revenue(), 50)), hit.p, hit.mc_se
 
 
-def tornado(scenario: Scenario, *, trials: int | None = None, seed: int | None = None, base: SimulationResult | None = None) -> Tornado:
+def tornado(
+    scenario: Scenario, *, trials: int | None = None, seed: int | None = None, base: SimulationResult | None = None
+) -> Tornado:
     """Swing each uncertain input P10 -> P90 with the others at P50 (same seed for every run)."""
     trials = int(trials if trials is not None else min(scenario.trials, TORNADO_TRIALS))
     seed = int(seed if seed is not None else scenario.seed)
@@ -145,8 +158,12 @@ def tornado(scenario: Scenario, *, trials: int | None = None, seed: int | None =
     ses = [se]
     bars = []
     for item in inputs:
-        low_p50, low_hit, low_se = _headline(engine.run(pinned(scenario, inputs, item.key, item.p10), trials=trials, seed=seed, stage_trials=0))
-        high_p50, high_hit, high_se = _headline(engine.run(pinned(scenario, inputs, item.key, item.p90), trials=trials, seed=seed, stage_trials=0))
+        low_p50, low_hit, low_se = _headline(
+            engine.run(pinned(scenario, inputs, item.key, item.p10), trials=trials, seed=seed, stage_trials=0)
+        )
+        high_p50, high_hit, high_se = _headline(
+            engine.run(pinned(scenario, inputs, item.key, item.p90), trials=trials, seed=seed, stage_trials=0)
+        )
         ses += [low_se, high_se]
         bars.append(TornadoBar(item.key, item.label, item.p10, item.p90, low_p50, high_p50, low_hit, high_hit))
     bars.sort(key=lambda bar: -bar.swing)
@@ -172,14 +189,19 @@ def contribution_to_variance(result: SimulationResult) -> pd.DataFrame:
         rows.append({"key": key, "label": label, "rank_correlation": rho})
     frame = pd.DataFrame(rows, columns=["key", "label", "rank_correlation"])
     total = float((frame["rank_correlation"] ** 2).sum())
-    frame["contribution"] = np.sign(frame["rank_correlation"]) * frame["rank_correlation"] ** 2 / total if total > 0 else 0.0
+    frame["contribution"] = (
+        np.sign(frame["rank_correlation"]) * frame["rank_correlation"] ** 2 / total if total > 0 else 0.0
+    )
     return frame.reindex(frame["contribution"].abs().sort_values(ascending=False).index).reset_index(drop=True)
 
 
 # --- goal-seek for any lever ----------------------------------------------------------------------
 def levers(scenario: Scenario) -> list[tuple[str, str]]:
     """(key, label) of every lever goal-seek can move."""
-    found = [(VOLUME, "Lead volume"), *((conversion_key(k), f"{scenario.conversion_label(k)} conversion") for k in range(len(scenario.conversions)))]
+    found = [
+        (VOLUME, "Lead volume"),
+        *((conversion_key(k), f"{scenario.conversion_label(k)} conversion") for k in range(len(scenario.conversions))),
+    ]
     if scenario.target.metric == "revenue":
         found.append((DEAL_SIZE, "Deal size"))
     return found
@@ -212,12 +234,17 @@ def seek_lever(result: SimulationResult, key: str, confidence: float) -> LeverAn
     if answer.value is None:
         sentence = f"{label} alone cannot reach the {target} target with {odds}: {answer.message}."
     elif key == VOLUME:
-        sentence = (f"Lead volume must be {answer.value:.2f}x plan (about {count(scenario.volume.level * answer.value)} a month at the start) "
-                    f"for {odds} of the {target} target.")
+        sentence = (
+            f"Lead volume must be {answer.value:.2f}x plan (about {count(scenario.volume.level * answer.value)} a month at the start) "
+            f"for {odds} of the {target} target."
+        )
     elif key == DEAL_SIZE:
-        sentence = (f"The median deal must be {answer.value:.2f}x today's ({money(scenario.deal_size.median * answer.value)}) "
-                    f"for {odds} of the {target} target.")
+        sentence = (
+            f"The median deal must be {answer.value:.2f}x today's ({money(scenario.deal_size.median * answer.value)}) "
+            f"for {odds} of the {target} target."
+        )
     else:
-        sentence = (f"{label} must be {answer.value:.1%} (now about {answer.current:.1%}) "
-                    f"for {odds} of the {target} target.")
+        sentence = (
+            f"{label} must be {answer.value:.1%} (now about {answer.current:.1%}) for {odds} of the {target} target."
+        )
     return LeverAnswer(key, label, confidence, answer.value, answer.current, sentence)

@@ -145,7 +145,9 @@ class ScenarioStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"Cannot create the folder {self.path.parent} ({exc.strerror}); set {ENV_DIR} to a writable folder.") from None
+            raise StoreError(
+                f"Cannot create the folder {self.path.parent} ({exc.strerror}); set {ENV_DIR} to a writable folder."
+            ) from None
         conn = self._connect()
         try:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -184,7 +186,9 @@ class ScenarioStore:
             what = f"tables {', '.join(sorted(tables))}" if tables else "no tables"
             raise self._refuse(f"belongs to another program (an SQLite database with {what})")
         if version > STORE_SCHEMA:
-            raise self._refuse(f"was written by a newer version of the app (store schema {version}, this app reads {STORE_SCHEMA})")
+            raise self._refuse(
+                f"was written by a newer version of the app (store schema {version}, this app reads {STORE_SCHEMA})"
+            )
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
@@ -206,7 +210,9 @@ class ScenarioStore:
             conn.execute("COMMIT")
             _VERIFIED.add(str(self.path.resolve()))
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"The scenario store {self.path} could not be written ({exc}); nothing was changed.") from None
+            raise StoreError(
+                f"The scenario store {self.path} could not be written ({exc}); nothing was changed."
+            ) from None
         finally:
             conn.close()
 
@@ -250,7 +256,9 @@ class ScenarioStore:
                 sid = conn.execute(
                     "INSERT INTO scenarios (name, created_at, updated_at) VALUES (?, ?, ?)", (name, now, now)
                 ).lastrowid
-            (latest,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM versions WHERE scenario_id = ?", (sid,)).fetchone()
+            (latest,) = conn.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM versions WHERE scenario_id = ?", (sid,)
+            ).fetchone()
             conn.execute(
                 "INSERT INTO versions (scenario_id, version, saved_at, note, scenario_json, extras_json) VALUES (?, ?, ?, ?, ?, ?)",
                 (sid, latest + 1, now, str(note)[:500], body, extras_json),
@@ -275,12 +283,15 @@ class ScenarioStore:
             if self._scenario_id(conn, new) is not None:
                 raise StoreError(f"A scenario called '{new}' already exists; pick another name.")
             body, extras = conn.execute(
-                "SELECT scenario_json, extras_json FROM versions WHERE scenario_id = ? ORDER BY version DESC LIMIT 1", (sid,)
+                "SELECT scenario_json, extras_json FROM versions WHERE scenario_id = ? ORDER BY version DESC LIMIT 1",
+                (sid,),
             ).fetchone()
             data = json.loads(body)
             data["name"] = new
             now = _now()
-            nid = conn.execute("INSERT INTO scenarios (name, created_at, updated_at) VALUES (?, ?, ?)", (new, now, now)).lastrowid
+            nid = conn.execute(
+                "INSERT INTO scenarios (name, created_at, updated_at) VALUES (?, ?, ?)", (new, now, now)
+            ).lastrowid
             conn.execute(
                 "INSERT INTO versions (scenario_id, version, saved_at, note, scenario_json, extras_json) VALUES (?, 1, ?, ?, ?, ?)",
                 (nid, now, f"copy of '{name}'", json.dumps(data), extras),
@@ -337,5 +348,7 @@ class ScenarioStore:
         try:
             scenario = Scenario.from_json(body).replace(name=stored_name)
         except ScenarioError as exc:
-            raise StoreError(f"Version {number} of '{stored_name}' cannot be opened by this app ({exc.field}: {exc.message}).") from None
+            raise StoreError(
+                f"Version {number} of '{stored_name}' cannot be opened by this app ({exc.field}: {exc.message})."
+            ) from None
         return Saved(scenario, int(number), saved_at, note, json.loads(extras))

@@ -17,21 +17,37 @@ MAX_IMPORT_BYTES = 5_000_000
 
 NUMBER, INTEGER, TEXT = "number", "whole number", "text"
 # field -> (expected kind, required?). Nested objects are specs themselves.
-_CONVERSION = {"kind": (TEXT, True), "value": (NUMBER, False), "low": (NUMBER, False), "high": (NUMBER, False),
-               "won": (INTEGER, False), "trials": (INTEGER, False)}
+_CONVERSION = {
+    "kind": (TEXT, True),
+    "value": (NUMBER, False),
+    "low": (NUMBER, False),
+    "high": (NUMBER, False),
+    "won": (INTEGER, False),
+    "trials": (INTEGER, False),
+}
 _SPEC: dict = {
     "schema_version": (INTEGER, True),
     "name": (TEXT, True),
     "start_month": (TEXT, True),
     "horizon_months": (INTEGER, True),
     "stages": ("stages", True),
-    "volume": ({
-        "level": (NUMBER, True), "growth": (NUMBER, True), "seasonality": ("numbers", True),
-        "overdispersion": (NUMBER, True), "forecast_paths": ("table", False), "forecast_label": (TEXT, False),
-    }, True),
+    "volume": (
+        {
+            "level": (NUMBER, True),
+            "growth": (NUMBER, True),
+            "seasonality": ("numbers", True),
+            "overdispersion": (NUMBER, True),
+            "forecast_paths": ("table", False),
+            "forecast_label": (TEXT, False),
+        },
+        True,
+    ),
     "cycle": ({"median_days": (NUMBER, True), "p90_days": (NUMBER, True)}, True),
     "deal_size": ({"median": (NUMBER, True), "p90": (NUMBER, True)}, True),
-    "target": ({"metric": (TEXT, True), "value": (NUMBER, True), "period": (TEXT, True), "index": (INTEGER, True)}, True),
+    "target": (
+        {"metric": (TEXT, True), "value": (NUMBER, True), "period": (TEXT, True), "index": (INTEGER, True)},
+        True,
+    ),
     "sampling": (TEXT, True),
     "trials": (INTEGER, True),
     "seed": (INTEGER, True),
@@ -52,7 +68,9 @@ def _type_name(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "true/false"
-    return {dict: "an object", list: "a list", str: "text", int: "a whole number", float: "a number"}.get(type(value), type(value).__name__)
+    return {dict: "an object", list: "a list", str: "text", int: "a whole number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _is_number(value: object) -> bool:
@@ -75,9 +93,13 @@ def _check_value(path: str, kind: object, value: object, problems: list[str]) ->
         if not isinstance(value, list):
             problems.append(f"{path}: must be a list of numbers (got {_type_name(value)})")
         else:
-            problems.extend(f"{path}[{k}]: must be a number (got {_type_name(v)})" for k, v in enumerate(value) if not _is_number(v))
+            problems.extend(
+                f"{path}[{k}]: must be a number (got {_type_name(v)})" for k, v in enumerate(value) if not _is_number(v)
+            )
     elif kind == "table":
-        if value is not None and not (isinstance(value, list) and all(isinstance(r, list) and all(map(_is_number, r)) for r in value)):
+        if value is not None and not (
+            isinstance(value, list) and all(isinstance(r, list) and all(map(_is_number, r)) for r in value)
+        ):
             problems.append(f"{path}: must be a table (list of lists) of numbers")
     elif kind == "section":
         if value is not None and not isinstance(value, dict):
@@ -121,7 +143,9 @@ def check_scenario_data(data: object) -> list[str]:
         return [f"file: a scenario must be a JSON object (got {_type_name(data)})"]
     version = data.get("schema_version")
     if _is_number(version) and version > SCHEMA_VERSION:
-        return [f"schema_version: the file uses schema {version}, newer than this app's {SCHEMA_VERSION}; update the app to open it"]
+        return [
+            f"schema_version: the file uses schema {version}, newer than this app's {SCHEMA_VERSION}; update the app to open it"
+        ]
     problems: list[str] = []
     _check_object("", _SPEC, data, problems)
     return problems
@@ -131,7 +155,9 @@ def import_json(text: str | bytes) -> Scenario:
     """A Scenario from an uploaded JSON file, or ImportProblems listing everything wrong with it."""
     if isinstance(text, bytes):
         if len(text) > MAX_IMPORT_BYTES:
-            raise ImportProblems([f"file: larger than {MAX_IMPORT_BYTES // 1_000_000} MB; a scenario file is much smaller"])
+            raise ImportProblems(
+                [f"file: larger than {MAX_IMPORT_BYTES // 1_000_000} MB; a scenario file is much smaller"]
+            )
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -27,7 +27,9 @@ def sensitivity_view(scenario_json: str) -> SensitivityView:
     scenario = Scenario.from_json(scenario_json)
     trials = min(scenario.trials, sensitivity.TORNADO_TRIALS)
     base = engine.run(scenario, trials=trials, stage_trials=0)
-    return SensitivityView(sensitivity.tornado(scenario, trials=trials, base=base), sensitivity.contribution_to_variance(base))
+    return SensitivityView(
+        sensitivity.tornado(scenario, trials=trials, base=base), sensitivity.contribution_to_variance(base)
+    )
 
 
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)

@@ -57,8 +57,12 @@ def scenario_picker() -> None:
                     st.error(str(exc))
         else:
             st.caption("Nothing saved yet.")
-        if st.button(f"Save '{current.name}'", key="store_panel.save", width="stretch",
-                     help="Saves a new version; earlier versions are kept. Rename or copy on the Scenarios page."):
+        if st.button(
+            f"Save '{current.name}'",
+            key="store_panel.save",
+            width="stretch",
+            help="Saves a new version; earlier versions are kept. Rename or copy on the Scenarios page.",
+        ):
             try:
                 version = store.save(current)
                 st.toast(f"Saved '{current.name}' as version {version}.")

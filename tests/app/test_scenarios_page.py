@@ -64,7 +64,9 @@ def test_versions_rename_copy_and_delete(app, tmp_path):
 
 def test_compare_the_current_plan_with_a_saved_variant(app, tmp_path):
     base = default_scenario()
-    ScenarioStore(tmp_path / "scenarios.db").save(base.replace(name="<b>Hire 5</b>", deal_size=base.deal_size.__class__(20_000.0, 45_000.0)))
+    ScenarioStore(tmp_path / "scenarios.db").save(
+        base.replace(name="<b>Hire 5</b>", deal_size=base.deal_size.__class__(20_000.0, 45_000.0))
+    )
     at = app.run()
     at.switch_page("pages/scenarios.py").run()
     at.multiselect(key="scenarios.compare").select("<b>Hire 5</b>").run()

@@ -44,7 +44,9 @@ def test_html_report_opens_in_chromium_without_console_errors(browser, tmp_path)
     path.write_text(build_html(content), encoding="utf-8")
     tab = browser.new_page()
     messages: list[str] = []
-    tab.on("console", lambda msg: messages.append(f"{msg.type}: {msg.text}") if msg.type in ("error", "warning") else None)
+    tab.on(
+        "console", lambda msg: messages.append(f"{msg.type}: {msg.text}") if msg.type in ("error", "warning") else None
+    )
     tab.on("pageerror", lambda exc: messages.append(f"pageerror: {exc}"))
     failed: list[str] = []
     tab.on("requestfailed", lambda request: failed.append(request.url))

@@ -53,7 +53,11 @@ def replicated_deltas(reps: int = 24) -> tuple[np.ndarray, np.ndarray, float]:
         b_other = engine.run(better, trials=TRIALS, seed=10_000 + rep).period_revenue()
         crn.append(b_same.period_revenue().mean() - a.mean())
         independent.append(b_other.mean() - a.mean())
-        claimed.append(compare._delta_row("B", a, b_same.period_revenue(), a, b_same.period_revenue(), b_same, b_same)["revenue_mean_delta_mc_se"])
+        claimed.append(
+            compare._delta_row("B", a, b_same.period_revenue(), a, b_same.period_revenue(), b_same, b_same)[
+                "revenue_mean_delta_mc_se"
+            ]
+        )
     return np.array(crn), np.array(independent), float(np.mean(claimed))
 
 
@@ -86,7 +90,9 @@ def test_chance_b_beats_a_and_its_error():
     assert 0.6 < row["p_b_beats_a"] < 1
     p = row["p_b_beats_a"]
     assert row["p_b_beats_a_mc_se"] == pytest.approx(np.sqrt(p * (1 - p) / TRIALS))
-    assert row["revenue_mean_delta"] == pytest.approx(result.headlines[1].revenue.mean - result.headlines[0].revenue.mean)
+    assert row["revenue_mean_delta"] == pytest.approx(
+        result.headlines[1].revenue.mean - result.headlines[0].revenue.mean
+    )
 
 
 def test_inputs_that_differ_are_flagged_and_no_others():
@@ -101,7 +107,9 @@ def test_inputs_that_differ_are_flagged_and_no_others():
 
 def test_histograms_share_bins_and_each_sums_to_one():
     base = default_scenario()
-    result = compare.compare([base, better_mql_sql(base), base.replace(name="C"), base.replace(name="D")], trials=TRIALS)
+    result = compare.compare(
+        [base, better_mql_sql(base), base.replace(name="C"), base.replace(name="D")], trials=TRIALS
+    )
     hist = result.histograms
     assert hist.groupby("scenario")["share"].sum().round(12).eq(1).all()
     starts = hist.groupby("scenario")["bin_start"].apply(tuple)

@@ -65,8 +65,16 @@ def slide_title(slide) -> str:
 
 def test_deck_has_the_expected_slides_in_order(deck, content):
     titles = [slide_title(slide) for slide in deck.slides]
-    expected = ["Base plan", "The headline", "Revenue by month: the likely path and its range", "How often we reach the target",
-                "Which input matters most", "Scenarios side by side", "Assumptions", "Assumptions (continued)"]
+    expected = [
+        "Base plan",
+        "The headline",
+        "Revenue by month: the likely path and its range",
+        "How often we reach the target",
+        "Which input matters most",
+        "Scenarios side by side",
+        "Assumptions",
+        "Assumptions (continued)",
+    ]
     assert titles == expected == slide_titles(content)
 
 
@@ -76,8 +84,12 @@ def test_chart_slides_carry_real_images(deck):
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
         if pictures:
             charts[slide_title(slide)] = pictures[0]
-    assert set(charts) == {"Revenue by month: the likely path and its range", "How often we reach the target",
-                           "Which input matters most", "Scenarios side by side"}
+    assert set(charts) == {
+        "Revenue by month: the likely path and its range",
+        "How often we reach the target",
+        "Which input matters most",
+        "Scenarios side by side",
+    }
     for title, picture in charts.items():
         image = Image.open(io.BytesIO(picture.image.blob))
         assert picture.image.content_type == "image/png"
@@ -91,8 +103,15 @@ def test_numbers_on_the_headline_slide_equal_a_fresh_simulation(deck, scenarios)
     base, _ = scenarios
     head = summary.funnel_summary(engine.run(base))  # independent run: same scenario, trials and seed
     text = slide_text(deck.slides[1])
-    for expected in (money(head.revenue.p50), money(head.revenue.p10), money(head.revenue.p90), percent(head.hit.p),
-                     count(head.won_deals.p50), money(head.revenue.mean), head.sentence):
+    for expected in (
+        money(head.revenue.p50),
+        money(head.revenue.p10),
+        money(head.revenue.p90),
+        percent(head.hit.p),
+        count(head.won_deals.p50),
+        money(head.revenue.mean),
+        head.sentence,
+    ):
         assert expected in text
     assert f"{TRIALS:,} simulated futures, seed {base.seed}" in text
 
@@ -130,21 +149,28 @@ def test_png_and_svg_of_a_chart(content):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("=1+1", "'=1+1"), ("+SUM(A1)", "'+SUM(A1)"), ("-2+3", "'-2+3"), ("@cmd", "'@cmd"), ("\t=x", "'\t=x"), ("Base plan", "Base plan")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+SUM(A1)", "'+SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("@cmd", "'@cmd"),
+        ("\t=x", "'\t=x"),
+        ("Base plan", "Base plan"),
+    ],
 )
 def test_formula_looking_text_is_neutralised(text, expected):
     assert tables.neutralise(text) == expected
 
 
 def test_csv_and_excel_exports_neutralise_text_but_keep_numbers(tmp_path):
-    frame = pd.DataFrame({"scenario": ["=HYPERLINK(\"http://x\")", "Base"], "value": [-5.0, 2.5], "=col": ["@a", "b"]})
+    frame = pd.DataFrame({"scenario": ['=HYPERLINK("http://x")', "Base"], "value": [-5.0, 2.5], "=col": ["@a", "b"]})
     csv = tables.to_csv(frame).decode()
     assert "'=HYPERLINK" in csv and "-5.0" in csv and "'@a" in csv and "'=col" in csv
     book = openpyxl.load_workbook(io.BytesIO(tables.to_excel({"Sheet": frame})))
     sheet = book["Sheet"]
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0] == ["scenario", "value", "'=col"]
-    assert values[1] == ["'=HYPERLINK(\"http://x\")", -5.0, "'@a"]
+    assert values[1] == ['\'=HYPERLINK("http://x")', -5.0, "'@a"]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
@@ -169,7 +195,12 @@ def test_cli_writes_deck_and_html_and_refuses_bad_input(tmp_path, scenarios, cap
     assert main(["report", str(a), "--out", str(deck), "--html", str(page), "--compare", str(b), "--no-tornado"]) == 0
     assert len(Presentation(str(deck)).slides) == 7  # no tornado slide
     assert page.read_text().startswith("<!DOCTYPE html>")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json", "deck.pptx", "report.html"]  # no temp files left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.json",
+        "b.json",
+        "deck.pptx",
+        "report.html",
+    ]  # no temp files left
     assert main(["report", str(a)]) == 2
     assert main(["report", str(a), "--out", str(tmp_path / "deck.ppt")]) == 2
     b.write_text('{"schema_version": 1, "name": ""}')

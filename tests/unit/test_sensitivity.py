@@ -72,6 +72,7 @@ def test_a_certain_input_has_no_bar_and_a_wider_range_swings_more():
 
 def funnel_two_uncertain(sigma_a: float, sigma_b: float) -> Scenario:
     """Won deals only, fixed deal size, no volume noise; two small rates uncertain on the logit scale."""
+
     def rate(center: float, sigma: float) -> Rate:
         mid = special.logit(center)
         return Rate.range(float(special.expit(mid - 1.6448536 * sigma)), float(special.expit(mid + 1.6448536 * sigma)))
@@ -118,7 +119,9 @@ def test_goal_seek_on_volume_hits_the_target_at_the_asked_confidence_when_re_sim
     answer = sensitivity.seek_lever(result, "volume", 0.8)
     assert answer.value is not None and answer.value > 1
     assert "Lead volume must be" in answer.sentence and "an 8 in 10 chance" in answer.sentence
-    check_scenario = scenario.replace(volume=dataclasses.replace(scenario.volume, level=scenario.volume.level * answer.value))
+    check_scenario = scenario.replace(
+        volume=dataclasses.replace(scenario.volume, level=scenario.volume.level * answer.value)
+    )
     check = engine.run(check_scenario, trials=20_000, seed=SEED + 1)
     p = float(np.mean(check.period_metric() >= scenario.target.value))
     se = np.sqrt(0.8 * 0.2 / 20_000) * np.sqrt(2)  # the seek's own estimate and the check's, independent

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import importlib
+import os
 import sqlite3
 import threading
 
@@ -37,11 +37,13 @@ def every_field_scenario() -> Scenario:
         Stage("Won", Rate.range(0.18, 0.29)),
     )
     scenario = Scenario(
-        name="Hire 5 more = \"aggressive\"",
+        name='Hire 5 more = "aggressive"',
         start_month="2027-04",
         horizon_months=12,
         stages=stages,
-        volume=LeadVolume(level=12_345.5, growth=0.021, seasonality=tuple(0.8 + 0.03 * k for k in range(12)), overdispersion=0.17),
+        volume=LeadVolume(
+            level=12_345.5, growth=0.021, seasonality=tuple(0.8 + 0.03 * k for k in range(12)), overdispersion=0.17
+        ),
         cycle=CycleLength(median_days=61.5, p90_days=140.25),
         deal_size=DealSize(median=23_456.7, p90=61_000.0),
         target=Target(metric="won_deals", value=44.0, period="month", index=7),

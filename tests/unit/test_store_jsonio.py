@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_store import every_field_scenario
 
 from simulate.scenario import SCHEMA_VERSION, Scenario
 from store import ImportProblems, export_json, import_json
-from test_store import every_field_scenario
 
 
 def problems_of(data) -> list[str]:

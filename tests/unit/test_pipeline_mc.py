@@ -5,12 +5,14 @@ Tolerances are four Monte Carlo standard errors, computed from the trials themse
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from simulate.pipeline import Calibration
-from simulate.pipeline_mc import common_multiplier, simulate_deals, simulate_new_deals
+from simulate.pipeline import Calibration, Period
+from simulate.pipeline_mc import common_multiplier, new_deal_rate, simulate_deals, simulate_new_deals
 from simulate.pipeline_survival import fit_close_curves
 
 TRIALS = 200_000
@@ -135,3 +137,16 @@ def test_multiplier_has_mean_one(volatility):
     m = common_multiplier(np.random.default_rng(3), TRIALS, volatility)
     _mean_ok(m, 1.0)
     assert (m > 0).all()
+
+
+def test_new_deals_expected_from_the_creation_rate_and_the_won_curve():
+    # Every deal is won exactly 10 days after creation with chance 1/2 (curve: half won at day 10, half lost at 20).
+    # A 30-day period: deals created on days 1..20 have >= 10 days left, so expected wins = rate x 20 x 1/2.
+    curves = fit_close_curves(np.array([10.0, 20.0]), np.array([1, 2]))
+    calib = _calibration(pd.Series({"A": 1.0}))
+    calib = dataclasses.replace(calib, curves=curves, creation_per_day=3.0, segment="owner")
+    period = Period("month", pd.Timestamp("2020-02-01"), pd.Timestamp("2020-03-01"), "Feb 2020")
+    expected, mix = new_deal_rate(calib, period, pd.Timestamp("2020-01-31"))
+    assert period.days_after(pd.Timestamp("2020-01-31")) == 30
+    assert expected == pytest.approx(3.0 * 20 * 0.5)
+    assert list(mix.index) == ["A"]

@@ -66,10 +66,10 @@ def origins_for(n: int, h: int, n_origins: int, step: int) -> list[int]:
     return sorted(t for t in out if t >= max(MIN_HISTORY, 2))
 
 
-def _fit_singles(train: np.ndarray, ets_form: tuple | None, models) -> tuple[dict, list[str]]:
+def _fit_singles(train: np.ndarray, ets_form: tuple | None, models, arima_start=None) -> tuple[dict, list[str]]:
     # with a fixed form, heuristic initial states make the refit ~30x cheaper
     init = "heuristic" if ets_form and len(train) >= 24 else "estimated"
-    specs = {"ets": AutoETS(form=ets_form, initialization=init), "arima": LogSARIMAX(), "theta": Theta(),
+    specs = {"ets": AutoETS(form=ets_form, initialization=init), "arima": LogSARIMAX(start_params=arima_start), "theta": Theta(),
              "seasonal_naive": SeasonalNaive()}
     fits, failures = {}, []
     for name in models:
@@ -93,13 +93,15 @@ def backtest(
     step: int = 3,
     reselect_ets: bool = False,
     ets_form: tuple | None = None,
+    arima_start: tuple | None = None,
 ) -> Backtest:
     """Rolling-origin backtest of `models` on a monthly history.
 
     Origins are the last `n_origins` month-ends spaced `step` months apart; at each one every model
     is refitted on the history up to it and forecasts up to `h` months (or to the end of the data).
     ETS keeps the form chosen on the full history (pass `ets_form` if already known) unless
-    `reselect_ets`, and refits its parameters with heuristic initial states (much cheaper). Bands are clipped at zero for non-negative histories, as in `ForecastResult`."""
+    `reselect_ets`, and refits its parameters with heuristic initial states (much cheaper); ARIMA is
+    refitted by maximum likelihood, warm-started from `arima_start` when given. Bands are clipped at zero for non-negative histories, as in `ForecastResult`."""
     history = to_monthly_series(y)
     values = history.to_numpy()
     n = len(values)
@@ -121,7 +123,7 @@ def backtest(
             failures.append(f"origin {history.index[t - 1]}: history up to it is constant, skipped")
             continue
         form = ets_form if ets_form and _form_allowed(ets_form, train) else None
-        fits, fails = _fit_singles(train, form, singles)
+        fits, fails = _fit_singles(train, form, singles, arima_start)
         failures.extend(fails)
         if "combination" in models:
             members = {k: fits[k] for k in ("ets", "arima", "theta") if k in fits}
@@ -228,7 +230,10 @@ def forecast_with_backtest(y: pd.Series, h: int, model: str = "auto", n_origins:
     from forecast.auto import ForecastResult, fit, fit_auto
 
     default = fit_auto(y, check_h=h)
-    bt = backtest(y, h=h, n_origins=n_origins, step=step, ets_form=ets_form_of(default.fit))
+    arima = default.fit.members.get("arima") or (default.fit if default.model_name == "arima" else None)
+    arima_start = tuple(arima.params) if arima is not None and arima.params is not None else None
+    bt = backtest(y, h=h, n_origins=n_origins, step=step, ets_form=ets_form_of(default.fit),
+                  arima_start=arima_start)
     if model == "auto":
         chosen, why = choose_default(bt)
     else:

@@ -109,6 +109,9 @@ def cmd_run(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    from forecast.threads import limit_blas_threads
+
+    limit_blas_threads()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -44,6 +44,7 @@ class FittedModel:
     marginals_fn: Callable[[int], dist.Marginals] | None = field(default=None, repr=False)
     ppf_fn: Callable[[int, np.ndarray], np.ndarray] | None = field(default=None, repr=False)
     members: dict = field(default_factory=dict, repr=False)  # a combination's member fits
+    params: np.ndarray | None = field(default=None, repr=False)  # estimated parameters, for warm starts
 
     def __post_init__(self) -> None:
         self._cache: dict = {}
@@ -193,6 +194,7 @@ class LogSARIMAX:
     ends are exponentiated log-scale ends. Short history: (0,1,1) without the seasonal part."""
 
     period: int = SEASON
+    start_params: tuple | None = None  # warm start (e.g. from a fit on the full history); same MLE, fewer iterations
     name: str = "arima"
 
     def fit(self, y: np.ndarray) -> FittedModel:
@@ -205,7 +207,11 @@ class LogSARIMAX:
         sorder = (0, 1, 1, self.period) if seasonal else (0, 0, 0, 0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = SARIMAX(endog, order=(0, 1, 1), seasonal_order=sorder).fit(disp=False)
+            model = SARIMAX(endog, order=(0, 1, 1), seasonal_order=sorder)
+            start = self.start_params
+            if start is not None and len(start) != len(model.start_params):
+                start = None  # fitted with another configuration
+            res = model.fit(disp=False, start_params=None if start is None else np.asarray(start))
 
         def _fc(h):
             with warnings.catch_warnings():
@@ -222,7 +228,8 @@ class LogSARIMAX:
             return dist.lognormal(mean, se) if use_log else dist.normal(mean, se)
 
         label = "SARIMAX(0,1,1)(0,1,1)12" if seasonal else "ARIMA(0,1,1)"
-        return FittedModel(self.name, label + (" on log scale" if use_log else ""), y, point, marginals)
+        return FittedModel(self.name, label + (" on log scale" if use_log else ""), y, point, marginals,
+                           params=np.asarray(res.params))
 
 
 # --------------------------------------------------------------------------- Theta

@@ -254,6 +254,7 @@ with results:
     change_text = change_sentence(changes, metric)
     st.markdown(f"**Headcount for a {percent(advice.confidence)} chance of the plan.** {advice.sentence}")
     table = advice.table()
+    table["chance_of_plan"] = table["chance_of_plan"].where(table["extra_hires"].notna())  # blank when out of reach
     table["extra_hires"] = [("not reachable" if v is None or pd.isna(v) else f"{int(v)}") for v in table["extra_hires"]]
     table = table.rename(
         columns={

@@ -6,8 +6,8 @@ import pytest
 
 import forecast
 from forecast import auto
-from forecast.models import FittedModel, ForecastInputError
 from forecast import distributions as dist
+from forecast.models import FittedModel, ForecastInputError
 
 MONTHS = pd.period_range("2020-01", periods=60, freq="M")
 

@@ -4,8 +4,8 @@ and a plain verdict, and send the forecast to the funnel as its volume."""
 from __future__ import annotations
 
 import hashlib
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import streamlit as st

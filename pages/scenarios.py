@@ -179,12 +179,58 @@ with tab_compare:
 
 with tab_files:
     st.subheader("Export")
-    st.download_button(
-        "Download the current scenario (.json)",
+    st.caption(
+        f"'{scenario.name}' with its {scenario.trials:,} trials and seed {scenario.seed}: files are built when you click."
+    )
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Scenario (.json)",
         data=export_json(scenario),
         file_name="scenario.json",
         mime="application/json",
         key="scenarios.export",
+    )
+    cols[1].download_button(
+        "Meeting deck (.pptx)",
+        data=lambda: analysis_cache.report_files(scenario.to_json(), (), "pptx"),
+        file_name="deck.pptx",
+        on_click="ignore",
+        key="scenarios.deck_current",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    )
+    cols[2].download_button(
+        "HTML report",
+        data=lambda: analysis_cache.report_files(scenario.to_json(), (), "html"),
+        file_name="report.html",
+        on_click="ignore",
+        key="scenarios.html_current",
+        mime="text/html",
+    )
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Summary (.csv)",
+        data=lambda: analysis_cache.audit_file(scenario.to_json(), "summary.csv"),
+        file_name="summary.csv",
+        on_click="ignore",
+        key="scenarios.summary_csv",
+        mime="text/csv",
+    )
+    cols[1].download_button(
+        "Raw trials (.csv)",
+        data=lambda: analysis_cache.audit_file(scenario.to_json(), "trials.csv"),
+        file_name="trials.csv",
+        on_click="ignore",
+        key="scenarios.trials_csv",
+        mime="text/csv",
+        help="One row per simulated future: drawn rates, volume, period totals, monthly revenue (audit trail)",
+    )
+    cols[2].download_button(
+        "Summary and trials (.xlsx)",
+        data=lambda: analysis_cache.audit_file(scenario.to_json(), "workbook.xlsx"),
+        file_name="simulation.xlsx",
+        on_click="ignore",
+        key="scenarios.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     st.subheader("Import")
     upload = st.file_uploader("Scenario file (.json)", type=["json"], key="scenarios.upload", max_upload_size=5)

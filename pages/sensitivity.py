@@ -5,10 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from charts import sensitivity as charts
-from report.render import chart_png, chart_svg
 from simulate import sensitivity
 from simulate.wording import money, percent
-from ui import analysis_cache, render, state
+from ui import analysis_cache, chart_download, render, state
 
 scenario = state.current()
 st.title("Which lever matters most?")
@@ -48,23 +47,7 @@ else:
             f"**{top.label}** moves the chance of hitting the target from **{percent(top.hit_low)}** to "
             f"**{percent(top.hit_high)}** (base {percent(tornado.base_hit)}, ± {percent(2 * tornado.hit_mc_se, 1)})."
         )
-    col1, col2 = st.columns(2)
-    col1.download_button(
-        "Tornado as PNG",
-        data=lambda: chart_png(chart),
-        file_name="tornado.png",
-        mime="image/png",
-        on_click="ignore",
-        key="sensitivity.png",
-    )
-    col2.download_button(
-        "Tornado as SVG",
-        data=lambda: chart_svg(chart),
-        file_name="tornado.svg",
-        mime="image/svg+xml",
-        on_click="ignore",
-        key="sensitivity.svg",
-    )
+    chart_download.chart_downloads(chart, name="tornado", key="sensitivity.tornado")
     st.subheader("Contribution to variance")
     st.caption(
         "All inputs varying at once: the share of the outcome's spread each explains (squared rank correlation, Crystal Ball's method)."

@@ -55,3 +55,18 @@ def report_files(scenario_json: str, other_jsons: tuple[str, ...], kind: str) ->
     from report.html import build_html
 
     return build_html(content).encode("utf-8")
+
+
+def audit_file(scenario_json: str, kind: str) -> bytes:
+    """Summary CSV, raw-trials CSV or the Excel workbook of one run (same numbers as the pages)."""
+    from report import tables
+    from simulate import summary
+
+    scenario = Scenario.from_json(scenario_json)
+    result = engine.run(scenario, stage_trials=0)
+    head = summary.funnel_summary(result)
+    if kind == "summary.csv":
+        return tables.to_csv(tables.summary_frame(head, scenario.name, result.trials, result.seed))
+    if kind == "trials.csv":
+        return tables.to_csv(tables.trial_frame(result))
+    return tables.workbook(result, head)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import quote
+
+from pptx import Presentation
 
 from report.content import build_content
 from report.html import build_html
@@ -78,4 +81,21 @@ def test_importing_a_bad_scenario_file_lists_every_problem(page, app_url, tmp_pa
     text = page.locator('[data-testid="stMain"]').inner_text()
     for expected in ("colour: unknown field", "target: missing", "trials: must be a whole number"):
         assert expected in text
+    assert not page.page_errors
+
+
+def test_export_tab_downloads_a_deck_and_the_raw_trials(page, app_url, tmp_path):
+    scenario = default_scenario().replace(name="=SUM(A1) plan", trials=1_000)
+    page.goto(f"{app_url}/scenarios?s={quote(codec.encode(scenario))}")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Import / export").click()
+    with page.expect_download(timeout=120_000) as info:
+        page.locator(".st-key-scenarios-trials_csv button").first.click()
+    lines = Path(info.value.path()).read_text().splitlines()
+    assert len(lines) == 1 + scenario.trials and lines[0].startswith("trial,rate Visitors -> Leads")
+    with page.expect_download(timeout=120_000) as info:
+        page.locator(".st-key-scenarios-deck_current button").first.click()
+    deck = Presentation(info.value.path())
+    assert any(s.has_text_frame and s.text_frame.text == "=SUM(A1) plan" for s in deck.slides[0].shapes)
+    assert len(deck.slides) >= 6
     assert not page.page_errors

@@ -50,7 +50,7 @@ def run_forecast(source_key: str, _frame: pd.DataFrame, metric: str, h: int, mod
     paths = result.sample_paths(max(h, path_months), PATHS_FOR_FUNNEL, seed)
     return dict(
         history=series, forecast=result.frame(h), model=result.model_name, description=result.description,
-        why=outcome.why, verdict=outcome.verdict, fallbacks=tuple(result.fallbacks),
+        by_horizon=outcome.backtest.by_horizon(result.model_name), why=outcome.why, verdict=outcome.verdict, fallbacks=tuple(result.fallbacks),
         messages=tuple(result.messages), issues=tuple(issues), backtest=outcome.backtest.summary(),
         backtest_failures=tuple(outcome.backtest.failures), paths=paths,
     )
@@ -145,6 +145,10 @@ with results:
                f"forecasting up to {h} months ahead. MASE below 1 beats 'same month last year'; a well-calibrated "
                "80% range holds about 8 times in 10.")
     st.dataframe(backtest_table(out.backtest, out.model), hide_index=True, key="forecast.backtest")
+    with st.expander(f"{MODEL_LABELS.get(out.model, out.model)} in the backtest, by months ahead"):
+        by_h = out.by_horizon.rename(columns={"mase": "MASE", "smape": "sMAPE %", "coverage_80": "80% range held",
+                                              "coverage_95": "95% range held", "msis": "MSIS", "n": "Forecasts checked"})
+        st.dataframe(by_h.rename_axis("Months ahead").round(2), key="forecast.by_horizon")
     with st.expander("Forecast table"):
         table = out.forecast.copy()
         table.index = table.index.astype(str)

@@ -67,7 +67,7 @@ def tornado_chart(
             title or "Which input moves the result most",
             subtitle=f"Each input swung P10 to P90, the others at P50 (base {base_text})",
         ),
-        height=height or max(120, 44 * len(order)),
+        height=height or alt.Step(44),  # a row per input, whatever the number of inputs
     )
 
 
@@ -95,7 +95,5 @@ def contribution_chart(frame: pd.DataFrame, *, title: str | None = None, height:
                 alt.Tooltip("contribution:Q", title="Share", format=".0%"),
             ],
         )
-        .properties(
-            title=title or "Contribution to variance (rank correlation)", height=height or max(120, 36 * len(order))
-        )
+        .properties(title=title or "Contribution to variance (rank correlation)", height=height or alt.Step(36))
     )

@@ -9,6 +9,7 @@ from simulate.wording import chance_in_10, count, money, percent
 from ui import render, simcache, state
 
 scenario = state.current()
+st.set_page_config(initial_sidebar_state="collapsed", layout="wide", page_title=f"{scenario.name} - presentation")
 view = simcache.funnel_view(scenario.to_json())
 head = view.headline
 

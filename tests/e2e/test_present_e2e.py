@@ -37,6 +37,11 @@ def test_present_page_shows_large_numbers_and_no_inputs(page, app_url):
         " parseFloat(getComputedStyle(document.querySelector('[data-testid=\"stMain\"] p')).fontSize)]"
     )
     assert sizes[0] >= 2.0 * sizes[1]
+    # the sidebar (trials, seed) starts collapsed: a clean page
+    assert (
+        not page.locator('[data-testid="stSidebar"]').is_visible()
+        or page.locator('[data-testid="stSidebar"][aria-expanded="false"]').count() == 1
+    )
     assert not page.page_errors
 
 

@@ -65,8 +65,11 @@ with tab_saved:
                     type="primary",
                     help="Restores every page with this version's inputs and seed",
                 ):
-                    store_panel.open_saved(store, pick, version)
-                    st.rerun()
+                    try:
+                        store_panel.open_saved(store, pick, version)
+                        st.rerun()
+                    except StoreError as exc:
+                        st.error(str(exc))
                 new_name = cols[1].text_input(
                     "New name", key="scenarios.new_name", label_visibility="collapsed", placeholder="New name"
                 )
@@ -97,12 +100,16 @@ with tab_compare:
         max_selections=4,
         default=[CURRENT],
     )
+    picked: list = []
+    try:
+        picked = [scenario if name == CURRENT else store.load(name).scenario for name in chosen]
+    except StoreError as exc:
+        st.error(str(exc))
     if len(chosen) < 2:
         st.info(
             "Pick at least two scenarios. Save a variant first (for example 'Hire 5 more') to compare it with the current plan."
         )
-    else:
-        picked = [scenario if name == CURRENT else store.load(name).scenario for name in chosen]
+    elif len(picked) == len(chosen):
         comp = analysis_cache.comparison(tuple(s.to_json() for s in picked), picked[0].trials, picked[0].seed)
         st.caption(
             f"All scenarios use A's {comp.trials:,} trials and seed {comp.seed}: the same random numbers, so differences are the inputs, not luck."

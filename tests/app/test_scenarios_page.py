@@ -134,3 +134,25 @@ def test_a_foreign_store_file_gives_a_message_and_the_page_still_works(tmp_path,
     no_exceptions(at)
     assert any("not an SQLite database" in e.value for e in at.error)
     assert (tmp_path / "scenarios.db").read_bytes() == b"not a database"
+
+
+def test_a_version_from_a_newer_app_gives_a_message_not_a_traceback(app, tmp_path):
+    import json
+    import sqlite3
+
+    store = ScenarioStore(tmp_path / "scenarios.db")
+    store.save(default_scenario().replace(name="Future"))
+    data = json.loads(default_scenario().replace(name="Future").to_json())
+    data["schema_version"] = 99
+    conn = sqlite3.connect(tmp_path / "scenarios.db")
+    conn.execute("UPDATE versions SET scenario_json = ?", (json.dumps(data),))
+    conn.commit()
+    conn.close()
+    at = app.run()
+    at.switch_page("pages/scenarios.py").run()
+    at.button(key="scenarios.open").click().run()
+    no_exceptions(at)
+    assert any("cannot be opened by this app" in e.value and "schema 99" in e.value for e in at.error)
+    at.multiselect(key="scenarios.compare").select("Future").run()
+    no_exceptions(at)
+    assert any("cannot be opened by this app" in e.value for e in at.error)

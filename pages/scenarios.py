@@ -128,10 +128,10 @@ with tab_compare:
                 pd.DataFrame(
                     {
                         "Scenario": deltas["scenario"],
-                        "Mean revenue vs A": [money(x) for x in deltas["revenue_mean_delta"]],
-                        "± (same seed)": [money(2 * x) for x in deltas["revenue_mean_delta_mc_se"]],
+                        "Expected revenue vs A": [money(x) for x in deltas["expected_revenue_delta"]],
+                        "± (same seed)": [money(2 * x) for x in deltas["expected_revenue_delta_mc_se"]],
                         "± (independent runs would give)": [
-                            money(2 * x) for x in deltas["revenue_mean_delta_mc_se_independent"]
+                            money(2 * x) for x in deltas["expected_revenue_delta_mc_se_independent"]
                         ],
                         "Chance it beats A": [
                             f"{percent(p)} ± {percent(2 * se, 1)}"

@@ -176,7 +176,7 @@ def comparison_rows(comp: compare.Comparison) -> list[list[str]]:
         label = row["scenario"]
         if label in deltas.index:
             d = deltas.loc[label]
-            delta = f"{'+' if d['revenue_mean_delta'] >= 0 else ''}{money(d['revenue_mean_delta'])} ± {money(2 * d['revenue_mean_delta_mc_se'])}"
+            delta = f"{'+' if d['expected_revenue_delta'] >= 0 else ''}{money(d['expected_revenue_delta'])} ± {money(2 * d['expected_revenue_delta_mc_se'])}"
             beats = f"{percent(d['p_b_beats_a'])} ± {percent(2 * d['p_b_beats_a_mc_se'], 1)}"
         else:
             delta, beats = "base", "-"

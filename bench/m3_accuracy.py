@@ -34,6 +34,8 @@ from forecast import metrics  # noqa: E402
 from forecast.auto import ForecastResult, fit_values  # noqa: E402
 
 METHODS = ("seasonal_naive", "ets", "arima", "theta", "default")
+SELECT = "backtest_choice"  # with --select: the page's choice, best backtest MASE per series
+_WITH_SELECT = False
 H = 18
 _SERIES: list = []
 
@@ -44,9 +46,10 @@ def _load() -> list:
     return [(s.sn, np.asarray(s.x, float), np.asarray(s.xx, float)) for s in M3.subset("monthly")]
 
 
-def _init() -> None:
-    global _SERIES
+def _init(with_select: bool = False) -> None:
+    global _SERIES, _WITH_SELECT
     _SERIES = _load()
+    _WITH_SELECT = with_select
 
 
 def _score(frame: pd.DataFrame, actual: np.ndarray, scale: float) -> dict:
@@ -88,6 +91,16 @@ def run_series(i: int) -> list[dict]:
         row.update(series=name, method=method, model_used=fit.name, fallbacks=len(fb), seconds=seconds,
                    cpu_seconds=cpu_default if method == "default" else np.nan)
         rows.append(row)
+    if _WITH_SELECT:
+        from forecast.backtest import forecast_with_backtest
+
+        c1 = time.process_time()
+        outcome = forecast_with_backtest(history, H, "auto")
+        frame = outcome.result.frame(H)
+        row = _score(frame, test, scale)
+        row.update(series=name, method=SELECT, model_used=outcome.result.model_name,
+                   fallbacks=len(outcome.result.fallbacks), seconds=np.nan, cpu_seconds=time.process_time() - c1)
+        rows.append(row)
     return rows
 
 
@@ -110,12 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step", type=int, default=1, help="use every K-th series (default 1: all)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--csv", help="write per-series results to this CSV")
+    parser.add_argument("--select", action="store_true",
+                        help="also score the page's choice: the best model in each series' own backtest (slow)")
     args = parser.parse_args(argv)
 
     _init()
     indices = list(range(0, len(_SERIES), args.step))
     t0 = time.perf_counter()
-    with Pool(args.workers, initializer=_init) as pool:
+    with Pool(args.workers, initializer=_init, initargs=(args.select,)) as pool:
         results = pool.map(run_series, indices, chunksize=4)
     wall = time.perf_counter() - t0
     rows = pd.DataFrame([r for series_rows in results for r in series_rows])
@@ -127,9 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         smape=("smape", "mean"), mase=("mase", "mean"), coverage_80=("coverage_80", "mean"),
         coverage_95=("coverage_95", "mean"), msis=("msis", "mean"),
         non_finite=("non_finite", "sum"), fallbacks=("fallbacks", lambda s: int((s > 0).sum())),
-    ).reindex(list(METHODS))
+    ).reindex(list(METHODS) + ([SELECT] if args.select else []))
     table["ms_per_series"] = [
-        1000 * (rows.loc[rows.method == "default", "cpu_seconds"].mean() if m == "default" else single_times[m])
+        1000 * (rows.loc[rows.method == m, "cpu_seconds"].mean() if m in ("default", SELECT) else single_times[m])
         for m in table.index
     ]
     print(f"M3 monthly: {len(indices)} series (step {args.step}), h = {H}, {args.workers} workers, "
@@ -142,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     default = rows[rows.method == "default"]
     used = default["model_used"].value_counts().to_dict()
     print(f"default used: {used}")
+    if args.select:
+        print(f"{SELECT} used: {rows[rows.method == SELECT]['model_used'].value_counts().to_dict()}")
     cpu = rows.loc[rows.method == "default", "cpu_seconds"]
     print(f"default CPU per series {1000 * cpu.mean():.0f} ms; all series' CPU / {args.workers} workers = "
           f"{cpu.sum() / args.workers:.0f} s (the wall time on an otherwise idle machine, roughly)")

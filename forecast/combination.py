@@ -1,13 +1,15 @@
 """The default forecast: a combination of ETS, ARIMA and Theta.
 
-Point forecast: the median, month by month, of the three models' point forecasts (with two models
-left, their mean). Interval: the combined point plus the average of ETS's and ARIMA's own
-quantile offsets (quantile minus that model's point forecast). Theta's intervals are left out of
-the spread because they are far too wide on M3 (80% range held 88% of the time, see
-docs/forecast.md), while ETS alone is too narrow (76%) and ARIMA slightly wide; averaging the
-offsets of ETS and ARIMA held 81% / 94% on a subset of M3 monthly. Averaging quantile offsets at
-the same probability keeps paths coherent: a path is the combined point plus the average of the
-two models' offsets at the same copula draw.
+Point forecast: the mean, month by month, of the three models' point forecasts (equal weights).
+The median of the three was tried first; on every 3rd M3 monthly series the mean scored sMAPE 13.44 /
+MASE 0.824 against the median's 13.54 / 0.833, with the same interval coverage (see docs/forecast.md).
+
+Interval: the combined point plus the average of ETS's and ARIMA's own quantile offsets
+(quantile minus that model's point forecast). Theta's intervals are left out of the spread because
+they are far too wide on M3 (80% range held 87-88% of the time), while ETS alone is too narrow (76%);
+averaging the offsets of ETS and ARIMA held 80% / 94% on M3 monthly. Averaging quantile offsets at
+the same probability keeps paths coherent: a path is the combined point plus the average of the two
+models' offsets at the same copula draw.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def combine(fits: dict[str, FittedModel]) -> FittedModel:
     history = point_members[0].history
 
     def point(h: int) -> np.ndarray:
-        return np.median([f.point(h) for f in point_members], axis=0)
+        return np.mean([f.point(h) for f in point_members], axis=0)
 
     def ppf(h: int, prob) -> np.ndarray:
         prob = np.asarray(prob, dtype=float)
@@ -43,7 +45,7 @@ def combine(fits: dict[str, FittedModel]) -> FittedModel:
         return spread + (center if spread.ndim == 1 else center[:, None])
 
     desc = (
-        "median of " + ", ".join(f.description for f in point_members)
+        "mean of " + ", ".join(f.description for f in point_members)
         + "; range from " + " and ".join(f.name.upper() if f.name != "theta" else "Theta"
                                          for f in spread_members)
     )

@@ -56,22 +56,30 @@ def main(repeats: int = 5, trials: int = 10_000) -> None:
         f"reference (4 separate runs + summaries) {statistics.median(ref):.2f} s"
     )
     row = result.deltas.set_index("scenario").loc["C: Better MQL->SQL"]
-    print(
-        f"C vs A mean revenue delta {row['revenue_mean_delta']:,.0f}; paired MC error {row['revenue_mean_delta_mc_se']:,.0f}; "
-        f"independent-streams formula {row['revenue_mean_delta_mc_se_independent']:,.0f}"
-    )
-    base, better = scenarios[0], scenarios[2]
-    crn, independent = [], []
-    for rep in range(20):
-        a = engine.run(base, trials=2_000, seed=rep, stage_trials=0).period_revenue().mean()
-        crn.append(engine.run(better, trials=2_000, seed=rep, stage_trials=0).period_revenue().mean() - a)
-        independent.append(
-            engine.run(better, trials=2_000, seed=10_000 + rep, stage_trials=0).period_revenue().mean() - a
+    for name in ("expected_revenue", "revenue_mean"):
+        print(
+            f"C vs A {name} delta {row[f'{name}_delta']:,.0f}; paired MC error {row[f'{name}_delta_mc_se']:,.0f}; "
+            f"independent-streams formula {row[f'{name}_delta_mc_se_independent']:,.0f}"
         )
-    print(
-        f"scatter of the delta over 20 seeds at 2,000 trials: same seed {np.std(crn, ddof=1):,.0f}, "
-        f"independent seeds {np.std(independent, ddof=1):,.0f} (variance ratio {np.var(crn, ddof=1) / np.var(independent, ddof=1):.2f})"
-    )
+    base, better = scenarios[0], scenarios[2]
+    scatter: dict[str, list[float]] = {
+        "raw, same seed": [],
+        "raw, independent": [],
+        "expected, same seed": [],
+        "expected, independent": [],
+    }
+    for rep in range(20):
+        a = engine.run(base, trials=2_000, seed=rep, stage_trials=0)
+        same = engine.run(better, trials=2_000, seed=rep, stage_trials=0)
+        other = engine.run(better, trials=2_000, seed=10_000 + rep, stage_trials=0)
+        scatter["raw, same seed"].append(same.period_revenue().mean() - a.period_revenue().mean())
+        scatter["raw, independent"].append(other.period_revenue().mean() - a.period_revenue().mean())
+        ea = compare.expected_period_revenue(a).mean()
+        scatter["expected, same seed"].append(compare.expected_period_revenue(same).mean() - ea)
+        scatter["expected, independent"].append(compare.expected_period_revenue(other).mean() - ea)
+    print("scatter (sd) of the C - A delta over 20 seeds at 2,000 trials:")
+    for name, values in scatter.items():
+        print(f"  {name:<24} {np.std(values, ddof=1):>8,.0f}   (mean {np.mean(values):,.0f})")
 
 
 if __name__ == "__main__":

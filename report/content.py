@@ -168,7 +168,7 @@ def _add_charts(content: ReportContent) -> None:
 
 def comparison_rows(comp: compare.Comparison) -> list[list[str]]:
     """Table rows for the comparison slide: header, then one row per scenario (deltas against A)."""
-    header = ["Scenario", "P50 revenue", "P10 to P90", "Chance of target", "Mean vs A", "Chance B beats A"]
+    header = ["Scenario", "P50 revenue", "P10 to P90", "Chance of target", "Expected vs A", "Chance B beats A"]
     rows = [header]
     table = comp.headline_table()
     deltas = comp.deltas.set_index("scenario") if len(comp.deltas) else pd.DataFrame()

@@ -8,23 +8,32 @@ from __future__ import annotations
 import streamlit as st
 
 from simulate.errors import ScenarioError
-from ui import state
+from ui import state, store_panel
 from ui.entry import inside_app
 
 st.set_page_config(page_title="Funnelcast - sales & marketing planning", page_icon=":material/insights:", layout="wide")
 
-# One entry per page: (file, title, icon). Add yours here.
-PAGES = [
-    ("pages/funnel.py", "Funnel what-if", ":material/filter_alt:"),
-    ("pages/capacity.py", "Capacity & quota", ":material/groups:"),
-    ("pages/unit_economics.py", "Unit economics", ":material/payments:"),
-    ("pages/scorecard.py", "Performance standards", ":material/scoreboard:"),
-    ("pages/forecast.py", "Forecast from history", ":material/timeline:"),
-    ("pages/pipeline.py", "Will we make the quarter?", ":material/request_quote:"),
-    ("pages/scenarios.py", "Scenarios & compare", ":material/compare_arrows:"),
-    ("pages/sensitivity.py", "Which lever matters?", ":material/tune:"),
-    ("pages/present.py", "Present", ":material/co_present:"),
-]
+# Pages by section: (file, title, icon). Add yours here.
+SECTIONS = {
+    "Plan": [
+        ("pages/funnel.py", "Funnel what-if", ":material/filter_alt:"),
+        ("pages/capacity.py", "Capacity & quota", ":material/groups:"),
+        ("pages/unit_economics.py", "Unit economics", ":material/payments:"),
+    ],
+    "Forecast": [
+        ("pages/forecast.py", "Forecast from history", ":material/timeline:"),
+        ("pages/pipeline.py", "Will we make the quarter?", ":material/request_quote:"),
+    ],
+    "Manage": [
+        ("pages/scorecard.py", "Performance standards", ":material/scoreboard:"),
+    ],
+    "Decide & present": [
+        ("pages/scenarios.py", "Scenarios & compare", ":material/compare_arrows:"),
+        ("pages/sensitivity.py", "Which lever matters?", ":material/tune:"),
+        ("pages/present.py", "Present", ":material/co_present:"),
+    ],
+}
+PAGES = [page for pages in SECTIONS.values() for page in pages]
 
 
 def sidebar() -> None:
@@ -54,12 +63,18 @@ def sidebar() -> None:
             except ScenarioError as exc:
                 st.error(exc.message)
         st.caption("The address bar holds the whole scenario and seed: copy it to share these exact numbers.")
+        store_panel.scenario_picker()
 
 
 state.current()  # read the link (if any) before anything is drawn
 if state.link_error():
     st.warning(state.link_error())
-navigation = st.navigation([st.Page(path, title=title, icon=icon) for path, title, icon in PAGES])
+navigation = st.navigation(
+    {
+        section: [st.Page(path, title=title, icon=icon) for path, title, icon in pages]
+        for section, pages in SECTIONS.items()
+    }
+)
 sidebar()
 with inside_app():
     navigation.run()

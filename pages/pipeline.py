@@ -17,6 +17,9 @@ from simulate.pipeline_backtest import backtest_pipeline
 from simulate.pipeline_forecast import PipelineForecast, forecast_pipeline
 from simulate.wording import chance_in_10, count, money
 from ui import render, state
+from ui.entry import require_app
+
+require_app()  # a deep link on a fresh server must still go through app.py
 
 MAX_TRIALS = 50_000  # the pipeline Monte Carlo is per deal: more trials add nothing a leader can see
 BACKTEST_TRIALS = 1_000

@@ -7,6 +7,9 @@ import streamlit as st
 from charts import funnel as charts
 from simulate.wording import chance_in_10, count, money, percent
 from ui import render, simcache, state
+from ui.entry import require_app
+
+require_app()  # a deep link on a fresh server must still go through app.py
 
 scenario = state.current()
 st.set_page_config(initial_sidebar_state="collapsed", layout="wide", page_title=f"{scenario.name} - presentation")

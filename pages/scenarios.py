@@ -9,6 +9,9 @@ from charts import compare as charts
 from simulate.wording import money, percent
 from store import ImportProblems, StoreError, export_json, import_json
 from ui import analysis_cache, render, state, store_panel
+from ui.entry import require_app
+
+require_app()  # a deep link on a fresh server must still go through app.py
 
 CURRENT = "Current scenario (on screen)"
 

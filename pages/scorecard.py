@@ -22,12 +22,23 @@ from simulate.scorecard import (
 )
 from simulate.standards import PERIODS, Standard, StandardSet, default_standards
 from ui import render, state
+from ui.entry import require_app
+
+require_app()  # a deep link on a fresh server must still go through app.py
 
 CHANCE_TRIALS = 4_000
-STATUS_BADGE = {"green": ":green-background[**GREEN**]", "amber": ":orange-background[**AMBER**]", "red": ":red-background[**RED**]",
-                "no data": ":gray-background[**NO DATA**]"}
-STATUS_CSS = {"green": "background-color: #c6efce; color: #006100", "amber": "background-color: #ffeb9c; color: #9c5700",
-              "red": "background-color: #ffc7ce; color: #9c0006", "no data": "background-color: #e7e6e6; color: #595959"}
+STATUS_BADGE = {
+    "green": ":green-background[**GREEN**]",
+    "amber": ":orange-background[**AMBER**]",
+    "red": ":red-background[**RED**]",
+    "no data": ":gray-background[**NO DATA**]",
+}
+STATUS_CSS = {
+    "green": "background-color: #c6efce; color: #006100",
+    "amber": "background-color: #ffeb9c; color: #9c5700",
+    "red": "background-color: #ffc7ce; color: #9c0006",
+    "no data": "background-color: #e7e6e6; color: #595959",
+}
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -36,7 +47,9 @@ def load_bundled() -> tuple[Tables, list[str]]:
 
 
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
-def load_uploads(key: str, _crm: bytes | None, _activities: bytes | None, _monthly: bytes | None, quota: float) -> tuple[Tables, list[str]]:
+def load_uploads(
+    key: str, _crm: bytes | None, _activities: bytes | None, _monthly: bytes | None, quota: float
+) -> tuple[Tables, list[str]]:
     """Uploaded files as tables (keyed by the sha256 of their bytes); raises ValueError with a user message."""
     import crm
     from kpi.tables import read_activities, read_monthly
@@ -55,7 +68,9 @@ def load_uploads(key: str, _crm: bytes | None, _activities: bytes | None, _month
         read = read_monthly(_monthly)
         monthly = read.frame
         notes.append(f"Monthly table: {len(read.frame)} months; {read.excluded} excluded.")
-    return Tables(opportunities=opportunities, activities=activities, monthly=monthly, quota_per_month=quota or None), notes
+    return Tables(
+        opportunities=opportunities, activities=activities, monthly=monthly, quota_per_month=quota or None
+    ), notes
 
 
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner=False)
@@ -69,7 +84,9 @@ def scenario_run(scenario_json: str):
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
-def period_values(data_key: str, _tables: Tables, period: str, keys: tuple[str, ...] | None, coverage_target: float | None):
+def period_values(
+    data_key: str, _tables: Tables, period: str, keys: tuple[str, ...] | None, coverage_target: float | None
+):
     """KPI values of one period (read only): they depend on the data, not on the standards' targets."""
     import dataclasses
 
@@ -104,8 +121,14 @@ state.init_widget("scorecard.source", "Bundled example")
 state.init_widget("scorecard.quota", BUNDLED_QUOTA_PER_MONTH)
 with st.sidebar:
     source = st.radio("Scorecard data", ["Bundled example", "Upload my data"], key="scorecard.source")
-    quota = st.number_input("Quota per rep per month ($)", min_value=0.0, step=5_000.0, format="%.0f", key="scorecard.quota",
-                            help="Used for quota attainment and share of reps at quota; 0 = no quota.")
+    quota = st.number_input(
+        "Quota per rep per month ($)",
+        min_value=0.0,
+        step=5_000.0,
+        format="%.0f",
+        key="scorecard.quota",
+        help="Used for quota attainment and share of reps at quota; 0 = no quota.",
+    )
 if source == "Bundled example":
     tables, notes = load_bundled()
     if quota != tables.quota_per_month:
@@ -121,10 +144,18 @@ if source == "Bundled example":
 else:
     up1, up2, up3 = st.columns(3)
     crm_file = up1.file_uploader("CRM export (CSV/Excel)", type=["csv", "xlsx", "txt"], key="scorecard.crm_file")
-    act_file = up2.file_uploader("Activity log (CSV)", type=["csv", "txt"], key="scorecard.act_file",
-                                 help="Columns rep, date (YYYY-MM-DD), type; optional response_minutes, prospect")
-    mon_file = up3.file_uploader("Monthly KPI table (CSV)", type=["csv", "txt"], key="scorecard.mon_file",
-                                 help="Column month (YYYY-MM) and team totals: visitors, leads, mqls, sqls, spend, ...")
+    act_file = up2.file_uploader(
+        "Activity log (CSV)",
+        type=["csv", "txt"],
+        key="scorecard.act_file",
+        help="Columns rep, date (YYYY-MM-DD), type; optional response_minutes, prospect",
+    )
+    mon_file = up3.file_uploader(
+        "Monthly KPI table (CSV)",
+        type=["csv", "txt"],
+        key="scorecard.mon_file",
+        help="Column month (YYYY-MM) and team totals: visitors, leads, mqls, sqls, spend, ...",
+    )
     blobs = [f.getvalue() if f is not None else None for f in (crm_file, act_file, mon_file)]
     if not any(b is not None for b in blobs):
         st.info("Upload at least one file, or switch back to the bundled example.")
@@ -137,7 +168,10 @@ else:
         st.stop()
 
 # --- standards: the one in focus can be edited; the set lives in the scenario (and the link) ----------
-labels = {f"{s.kpi}|{s.scope}": f"{get(s.kpi).name} ({'per rep' if s.scope == 'rep' else 'team'})" for s in standards.standards}
+labels = {
+    f"{s.kpi}|{s.scope}": f"{get(s.kpi).name} ({'per rep' if s.scope == 'rep' else 'team'})"
+    for s in standards.standards
+}
 if not labels:
     standards = default_standards()
     labels = {f"{s.kpi}|{s.scope}": get(s.kpi).name for s in standards.standards}
@@ -157,16 +191,37 @@ with editor:
         st.session_state["scorecard.amber"] = round(current.amber * scale, 6)
         st.session_state["scorecard.period"] = current.period
     better = "or more" if get(kpi_key).higher_is_better else "or less"
-    st.number_input(f"Target ({input_label(kpi_key)}); green at this {better}", key="scorecard.target", step=1.0 if scale == 100 else None)
-    st.number_input(f"Amber from ({input_label(kpi_key)})", key="scorecard.amber", step=1.0 if scale == 100 else None,
-                    help="Values between amber and the target are amber; worse than amber is red.")
+    st.number_input(
+        f"Target ({input_label(kpi_key)}); green at this {better}",
+        key="scorecard.target",
+        step=1.0 if scale == 100 else None,
+    )
+    st.number_input(
+        f"Amber from ({input_label(kpi_key)})",
+        key="scorecard.amber",
+        step=1.0 if scale == 100 else None,
+        help="Values between amber and the target are amber; worse than amber is red.",
+    )
     st.selectbox("Per", list(PERIODS), key="scorecard.period")
     st.caption(get(kpi_key).definition + f" Formula: `{get(kpi_key).formula}`.")
-    share = st.slider("Share of reps who should be able to meet a standard", 50, 90, int(round(standards.attainable_share * 100)), 5,
-                      format="%d%%", key="scorecard.share")
+    share = st.slider(
+        "Share of reps who should be able to meet a standard",
+        50,
+        90,
+        int(round(standards.attainable_share * 100)),
+        5,
+        format="%d%%",
+        key="scorecard.share",
+    )
     try:
-        edited = Standard(kpi_key, st.session_state["scorecard.target"] / scale, green=st.session_state["scorecard.target"] / scale,
-                          amber=st.session_state["scorecard.amber"] / scale, scope=scope, period=st.session_state["scorecard.period"])
+        edited = Standard(
+            kpi_key,
+            st.session_state["scorecard.target"] / scale,
+            green=st.session_state["scorecard.target"] / scale,
+            amber=st.session_state["scorecard.amber"] / scale,
+            scope=scope,
+            period=st.session_state["scorecard.period"],
+        )
         candidate = StandardSet(standards.with_standard(edited).standards, attainable_share=share / 100)
         if candidate != standards:
             standards = candidate
@@ -201,22 +256,44 @@ with status_box:
     box = st.container(key="scorecard.status")
     shown = row["note"] if pd.isna(row["actual"]) else format_value(row["actual"], unit)
     who = "median rep" if scope == "rep" else "team"
-    box.markdown(f"### {STATUS_BADGE[row['status']]} {labels[focus]}: {shown} ({who}, {row['latest_period'] or 'no period'})")
+    box.markdown(
+        f"### {STATUS_BADGE[row['status']]} {labels[focus]}: {shown} ({who}, {row['latest_period'] or 'no period'})"
+    )
     if scope == "rep" and (kpi_key, scope) in card.attain:
         a = card.attain[(kpi_key, scope)]
         attain_box = st.container(key="scorecard.attain")
         m1, m2, m3 = attain_box.columns(3)
-        m1.metric("Met it before", format_value(a.historical_share, "share"), help=f"Share of rep-periods over the last 6 periods ({a.rep_periods} rep-periods, {a.reps} reps)")
-        m2.metric("Expected next period", format_value(a.expected_share, "share"),
-                  help=f"Average of each rep's simulated chance (per-rep Monte Carlo, +/- {a.expected_share_mc_se:.1%})")
-        m3.metric(f"Level {share}% can meet", format_value(a.standard_for_share_expected, unit),
-                  help=f"Historically: {format_value(a.standard_for_share_historical, unit)}")
+        m1.metric(
+            "Met it before",
+            format_value(a.historical_share, "share"),
+            help=f"Share of rep-periods over the last 6 periods ({a.rep_periods} rep-periods, {a.reps} reps)",
+        )
+        m2.metric(
+            "Expected next period",
+            format_value(a.expected_share, "share"),
+            help=f"Average of each rep's simulated chance (per-rep Monte Carlo, +/- {a.expected_share_mc_se:.1%})",
+        )
+        m3.metric(
+            f"Level {share}% can meet",
+            format_value(a.standard_for_share_expected, unit),
+            help=f"Historically: {format_value(a.standard_for_share_historical, unit)}",
+        )
         verdict = "attainable" if a.attainable else "not attainable for enough reps"
-        attain_box.caption(f"With this target the standard is **{verdict}** (goal: {share}% of reps). "
-                           f"In {row['latest_period']}, {int(row['reps_meeting'])} of {int(row['reps_measured'])} reps met it.")
+        attain_box.caption(
+            f"With this target the standard is **{verdict}** (goal: {share}% of reps). "
+            f"In {row['latest_period']}, {int(row['reps_meeting'])} of {int(row['reps_measured'])} reps met it."
+        )
         std = standards.get(kpi_key, scope)
-        render.chart(charts.attainability_chart(a.per_rep, status=a.per_rep["value"].map(std.status), target=std.target,
-                                                share_level=a.standard_for_share_expected, unit=unit, title=f"{get(kpi_key).name} by rep (last 6 periods)"))
+        render.chart(
+            charts.attainability_chart(
+                a.per_rep,
+                status=a.per_rep["value"].map(std.status),
+                target=std.target,
+                share_level=a.standard_for_share_expected,
+                unit=unit,
+                title=f"{get(kpi_key).name} by rep (last 6 periods)",
+            )
+        )
     elif scope == "team":
         chance = row["chance_next"]
         text = f"{chance:.0%} (+/- {row['chance_next_se']:.1%})" if pd.notna(chance) else row["chance_note"]
@@ -228,35 +305,66 @@ with status_box:
 st.subheader("Scorecard")
 counts = card.rows["status"].value_counts()
 st.caption(" · ".join(f"{STATUS_BADGE[s]} {int(counts.get(s, 0))}" for s in ("green", "amber", "red", "no data")))
-table = pd.DataFrame({
-    "KPI": card.rows["name"], "Scope": card.rows["scope"], "Per": card.rows["period"], "Latest": card.rows["latest_period"],
-    "Actual": [r.note if pd.isna(r.actual) else format_value(r.actual, r.unit) for r in card.rows.itertuples()],
-    "Target": [format_value(r.target, r.unit) for r in card.rows.itertuples()],
-    "Status": card.rows["status"],
-    "Reps meeting": [f"{int(r.reps_meeting)} of {int(r.reps_measured)}" if r.scope == "rep" and pd.notna(r.reps_measured) else "" for r in card.rows.itertuples()],
-    "Expected to meet": [format_value(v, "share") if pd.notna(v) else "" for v in card.rows["expected_share"]],
-    f"Level {share}% can meet": [format_value(r.standard_for_share, r.unit) if pd.notna(r.standard_for_share) else "" for r in card.rows.itertuples()],
-    "Chance next period": [f"{v:.0%}" if pd.notna(v) else "" for v in card.rows["chance_next"]],
-    "Trend": [card.trends[(card.trends["kpi"] == r.kpi) & (card.trends["scope"] == r.scope)]["value"].dropna().astype(float).tolist() for r in card.rows.itertuples()],
-    "Formula": card.rows["formula"],
-})
-st.dataframe(table.style.map(lambda s: STATUS_CSS.get(s, ""), subset=["Status"]), hide_index=True, width="stretch", key="scorecard.table",
-             column_config={"Trend": st.column_config.LineChartColumn("Trend (team)", help="Team value, last 12 periods")})
+table = pd.DataFrame(
+    {
+        "KPI": card.rows["name"],
+        "Scope": card.rows["scope"],
+        "Per": card.rows["period"],
+        "Latest": card.rows["latest_period"],
+        "Actual": [r.note if pd.isna(r.actual) else format_value(r.actual, r.unit) for r in card.rows.itertuples()],
+        "Target": [format_value(r.target, r.unit) for r in card.rows.itertuples()],
+        "Status": card.rows["status"],
+        "Reps meeting": [
+            f"{int(r.reps_meeting)} of {int(r.reps_measured)}" if r.scope == "rep" and pd.notna(r.reps_measured) else ""
+            for r in card.rows.itertuples()
+        ],
+        "Expected to meet": [format_value(v, "share") if pd.notna(v) else "" for v in card.rows["expected_share"]],
+        f"Level {share}% can meet": [
+            format_value(r.standard_for_share, r.unit) if pd.notna(r.standard_for_share) else ""
+            for r in card.rows.itertuples()
+        ],
+        "Chance next period": [f"{v:.0%}" if pd.notna(v) else "" for v in card.rows["chance_next"]],
+        "Trend": [
+            card.trends[(card.trends["kpi"] == r.kpi) & (card.trends["scope"] == r.scope)]["value"]
+            .dropna()
+            .astype(float)
+            .tolist()
+            for r in card.rows.itertuples()
+        ],
+        "Formula": card.rows["formula"],
+    }
+)
+st.dataframe(
+    table.style.map(lambda s: STATUS_CSS.get(s, ""), subset=["Status"]),
+    hide_index=True,
+    width="stretch",
+    key="scorecard.table",
+    column_config={"Trend": st.column_config.LineChartColumn("Trend (team)", help="Team value, last 12 periods")},
+)
 
 st.subheader("Reps")
 rep_std = [s for s in standards.standards if s.scope == "rep" and s.kpi in card.reps.columns]
 if rep_std:
-    reps = card.reps[["rep"] + [s.kpi for s in rep_std] + ["reds"]].rename(columns={s.kpi: get(s.kpi).name for s in rep_std} | {"rep": "Rep", "reds": "Reds"})
+    reps = card.reps[["rep"] + [s.kpi for s in rep_std] + ["reds"]].rename(
+        columns={s.kpi: get(s.kpi).name for s in rep_std} | {"rep": "Rep", "reds": "Reds"}
+    )
     if (kpi_key, scope) in card.attain:  # each rep's simulated chance of meeting the standard in focus
         chance = card.attain[(kpi_key, scope)].per_rep.set_index("rep")["chance_next"]
         reps[f"Chance next period: {get(kpi_key).name}"] = card.reps["rep"].map(chance).to_numpy()
     styles = pd.DataFrame("", index=reps.index, columns=reps.columns)
     for s in rep_std:
         styles[get(s.kpi).name] = card.reps[f"{s.kpi}__status"].map(lambda v: STATUS_CSS.get(v, "")).to_numpy()
-    fmt = {get(s.kpi).name: (lambda u: (lambda v: format_value(v, u)))(get(s.kpi).unit) for s in rep_std}
+    fmt = {get(s.kpi).name: (lambda u: lambda v: format_value(v, u))(get(s.kpi).unit) for s in rep_std}
     fmt |= {c: (lambda v: format_value(v, "share")) for c in reps.columns if c.startswith("Chance next period")}
-    st.dataframe(reps.style.apply(lambda _: styles, axis=None).format(fmt), hide_index=True, width="stretch", key="scorecard.reps")
-    st.caption("Latest complete period of each standard. Click a column header to sort; 'Reds' counts red standards per rep.")
+    st.dataframe(
+        reps.style.apply(lambda _: styles, axis=None).format(fmt),
+        hide_index=True,
+        width="stretch",
+        key="scorecard.reps",
+    )
+    st.caption(
+        "Latest complete period of each standard. Click a column header to sort; 'Reds' counts red standards per rep."
+    )
 
 st.subheader("Fairness: leads per rep")
 if card.fair is not None:
@@ -266,10 +374,23 @@ for message in card.messages:
     st.warning(message)
 
 with st.expander("All KPIs in the catalogue (latest month, team)"):
-    overview = card.overview.assign(value=[r.note if pd.isna(r.value) else format_value(r.value, r.unit) for r in card.overview.itertuples()])
-    st.dataframe(overview[["name", "category", "period", "value", "direction", "formula"]].rename(
-        columns={"name": "KPI", "category": "Category", "period": "Latest", "value": "Team value", "direction": "Better when", "formula": "Formula"}),
-        hide_index=True, width="stretch")
+    overview = card.overview.assign(
+        value=[r.note if pd.isna(r.value) else format_value(r.value, r.unit) for r in card.overview.itertuples()]
+    )
+    st.dataframe(
+        overview[["name", "category", "period", "value", "direction", "formula"]].rename(
+            columns={
+                "name": "KPI",
+                "category": "Category",
+                "period": "Latest",
+                "value": "Team value",
+                "direction": "Better when",
+                "formula": "Formula",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 # --- export / import -----------------------------------------------------------------------------------
 st.subheader("Export and import")
@@ -288,10 +409,25 @@ def csv_text() -> str:
     return scorecard_csv(card)
 
 
-c1.download_button("Scorecard (Excel)", xlsx_bytes, "scorecard.xlsx", on_click="ignore", key="scorecard.dl_xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-c2.download_button("Scorecard (CSV)", csv_text, "scorecard.csv", on_click="ignore", key="scorecard.dl_csv", mime="text/csv")
-c3.download_button("Standards (JSON)", standards.to_json, "standards.json", on_click="ignore", key="scorecard.dl_json", mime="application/json")
+c1.download_button(
+    "Scorecard (Excel)",
+    xlsx_bytes,
+    "scorecard.xlsx",
+    on_click="ignore",
+    key="scorecard.dl_xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+c2.download_button(
+    "Scorecard (CSV)", csv_text, "scorecard.csv", on_click="ignore", key="scorecard.dl_csv", mime="text/csv"
+)
+c3.download_button(
+    "Standards (JSON)",
+    standards.to_json,
+    "standards.json",
+    on_click="ignore",
+    key="scorecard.dl_json",
+    mime="application/json",
+)
 uploaded = c4.file_uploader("Import standards (JSON or scorecard .xlsx)", type=["json", "xlsx"], key="scorecard.import")
 if uploaded is not None and st.session_state.get("scorecard.imported") != sha(uploaded.getvalue()):
     try:

@@ -8,6 +8,9 @@ from charts import sensitivity as charts
 from simulate import sensitivity
 from simulate.wording import money, percent
 from ui import analysis_cache, chart_download, render, state
+from ui.entry import require_app
+
+require_app()  # a deep link on a fresh server must still go through app.py
 
 scenario = state.current()
 st.title("Which lever matters most?")

@@ -19,8 +19,8 @@ def axis_format(unit: str) -> str:
 def fan_chart(bands: pd.DataFrame, *, title: str, unit: str, y_title: str, height: int = 260) -> alt.Chart:
     """P10-P90 and P25-P75 bands with the P50 line by month. `bands` from simulate.summary.monthly_bands."""
     fmt = axis_format(unit)
-    order = list(bands["month"])
-    base = alt.Chart(bands).encode(x=alt.X("month:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45)))
+    month_order = alt.EncodingSortField(field="order", op="min")
+    base = alt.Chart(bands).encode(x=alt.X("month:N", sort=month_order, title=None, axis=alt.Axis(labelAngle=-45)))
     tooltip = [
         alt.Tooltip("month:N", title="Month"),
         alt.Tooltip("p10:Q", title="P10", format=fmt),
@@ -61,7 +61,7 @@ def histogram_chart(
     )
     layers = [bars]
     if target is not None:
-        rule = pd.DataFrame({"target": [target], "label": ["Target"]})
+        rule = alt.Data(values=[{"target": float(target), "label": "Target"}])  # inline: the spec carries it
         layers.append(alt.Chart(rule).mark_rule(color=TARGET, strokeWidth=3).encode(x="target:Q"))
         layers.append(
             alt.Chart(rule)
@@ -72,32 +72,31 @@ def histogram_chart(
 
 
 def funnel_chart(stages: pd.DataFrame, *, height: int | None = None) -> alt.Chart:
-    """Average monthly volume per stage as centred horizontal bars, widest at the top."""
-    data = stages.copy()
-    data["half"] = data["mean"] / 2
-    data["neg_half"] = -data["mean"] / 2
-    data["label"] = [f"{name}: {value:,.0f}/mo" for name, value in zip(data["stage"], data["mean"], strict=True)]
-    order = list(data["stage"])
-    y = alt.Y("stage:N", sort=order, title=None, axis=None)
-    bars = (
-        alt.Chart(data)
-        .mark_bar(color=BAND_INNER)
-        .encode(
-            x=alt.X("neg_half:Q", axis=None, scale=alt.Scale(type="symlog")),
-            x2="half:Q",
-            y=y,
-            tooltip=[
-                alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("mean:Q", title="Average per month", format=",.0f"),
-                alt.Tooltip("p10:Q", title="P10", format=",.0f"),
-                alt.Tooltip("p90:Q", title="P90", format=",.0f"),
-                alt.Tooltip("conversion:N", title="Conversion in"),
-            ],
-        )
+    """Average monthly volume per stage as centred horizontal bars, widest at the top.
+
+    `stages` from simulate.summary.stage_table (stage, order, mean, p10, p90, conversion); derived
+    fields are Vega-Lite calculations, so the spec does not depend on the rows.
+    """
+    y = alt.Y("stage:N", sort=alt.EncodingSortField(field="order", op="min"), title=None, axis=None)
+    base = alt.Chart(stages).transform_calculate(
+        half="datum.mean / 2",
+        neg_half="-datum.mean / 2",
+        label="datum.stage + ': ' + format(datum.mean, ',.0f') + '/mo'",
     )
-    text = alt.Chart(data).mark_text(color="black", fontWeight="bold").encode(y=y, x=alt.value(0), text="label:N")
-    text = text.encode(x=alt.datum(0))
+    bars = base.mark_bar(color=BAND_INNER).encode(
+        x=alt.X("neg_half:Q", axis=None, scale=alt.Scale(type="symlog")),
+        x2="half:Q",
+        y=y,
+        tooltip=[
+            alt.Tooltip("stage:N", title="Stage"),
+            alt.Tooltip("mean:Q", title="Average per month", format=",.0f"),
+            alt.Tooltip("p10:Q", title="P10", format=",.0f"),
+            alt.Tooltip("p90:Q", title="P90", format=",.0f"),
+            alt.Tooltip("conversion:N", title="Conversion in"),
+        ],
+    )
+    text = base.mark_text(color="black", fontWeight="bold").encode(y=y, x=alt.datum(0), text="label:N")
     return (bars + text).properties(
         title=alt.TitleParams("Funnel: average entries per month", subtitle="Widths on a log scale"),
-        height=height or 40 * len(data),
+        height=height or 40 * max(len(stages), 2),
     )

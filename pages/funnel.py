@@ -213,22 +213,25 @@ with results:
     )
     revenue_tab, won_tab = st.tabs(["Revenue by month", "Won deals by month"])
     with revenue_tab:
-        render.chart(charts.fan_chart(view.revenue_bands, title="Revenue by close month", unit="$", y_title="Revenue"))
+        render.chart_from(
+            charts.fan_chart, view.revenue_bands, title="Revenue by close month", unit="$", y_title="Revenue"
+        )
     with won_tab:
-        render.chart(charts.fan_chart(view.won_bands, title="Won deals by close month", unit="#", y_title="Won deals"))
+        render.chart_from(
+            charts.fan_chart, view.won_bands, title="Won deals by close month", unit="#", y_title="Won deals"
+        )
     left, right = st.columns(2)
     with left:
-        render.chart(
-            charts.histogram_chart(
-                view.period_hist,
-                target=scenario.target.value,
-                unit=unit,
-                x_title=METRICS[scenario.target.metric],
-                title=f"{METRICS[scenario.target.metric]} in {head.period_label}",
-            )
+        render.chart_from(
+            charts.histogram_chart,
+            view.period_hist,
+            target=float(scenario.target.value),
+            unit=unit,
+            x_title=METRICS[scenario.target.metric],
+            title=f"{METRICS[scenario.target.metric]} in {head.period_label}",
         )
     with right:
-        render.chart(charts.funnel_chart(view.stages))
+        render.chart_from(charts.funnel_chart, view.stages, height=40 * len(view.stages))
 
     st.subheader("Reverse funnel: what it takes to hit the target")
     confidence = st.slider("Confidence you want", 50, 95, step=5, key="funnel.confidence", format="%d%%")
@@ -236,10 +239,10 @@ with results:
     needed = {level: view.required_scale(level) for level in levels}
     rows = []
     for stage in view.stages.itertuples():
-        row = {"Stage": stage.stage, "Planned per month": stage.mean}
+        row = {"Stage": stage.stage, "Planned per month": round(stage.mean)}
         for level in levels:
             scale = needed.get(level)
-            row[f"Needed for {level:.0%} chance"] = stage.mean * scale if scale else None
+            row[f"Needed for {level:.0%} chance"] = round(stage.mean * scale) if scale else None
         rows.append(row)
     table = pd.DataFrame(rows)
     st.dataframe(

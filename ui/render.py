@@ -7,8 +7,49 @@ so the app sends the spec without re-validating it.
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Callable
+
 import altair as alt
+import pandas as pd
 import streamlit as st
+
+
+def chart_from(
+    builder: Callable[..., alt.TopLevelMixin], frame: pd.DataFrame, /, *, key: str | None = None, **options
+) -> None:
+    """Draw `builder(frame, **options)`, building the Vega-Lite spec once per options and columns.
+
+    Building an Altair chart costs far more than the data it shows, so the spec is made from an
+    empty frame with the same columns, cached, and the rows are sent beside it. Builders must not
+    derive the spec from row values (sort by an "order" column, compute labels in Vega-Lite).
+    """
+    spec = json.loads(_spec_template(builder, _freeze(options), tuple(frame.columns), tuple(map(str, frame.dtypes))))
+    st.vega_lite_chart(frame, spec, width="stretch", key=key)
+
+
+def _freeze(options: dict) -> tuple:
+    return tuple(sorted((k, v if not isinstance(v, list) else tuple(v)) for k, v in options.items()))
+
+
+@functools.lru_cache(maxsize=256)
+def _spec_template(builder: Callable, options: tuple, columns: tuple, dtypes: tuple) -> str:
+    empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(columns, dtypes, strict=True)})
+    spec = builder(empty, **dict(options)).to_dict(validate=False)
+    spec.pop("datasets", None)
+    return json.dumps(_drop_named_data(spec))
+
+
+def _drop_named_data(node):
+    """Remove references to named datasets so every view reads the rows sent with the chart."""
+    if isinstance(node, dict):
+        return {
+            k: _drop_named_data(v) for k, v in node.items() if not (k == "data" and isinstance(v, dict) and "name" in v)
+        }
+    if isinstance(node, list):
+        return [_drop_named_data(v) for v in node]
+    return node
 
 
 def chart(figure: alt.TopLevelMixin, *, key: str | None = None) -> None:

@@ -29,10 +29,28 @@ def test_histogram_marks_the_target():
     assert rules and json.dumps(spec).count("2000000") >= 1
 
 
-def test_funnel_chart_has_one_bar_per_stage_in_order():
-    spec = charts.funnel_chart(VIEW.stages).to_dict()
-    bars = spec["layer"][0]
-    assert bars["encoding"]["y"]["sort"] == Scenario().stage_names
+def test_funnel_chart_orders_stages_top_down():
+    spec = charts.funnel_chart(VIEW.stages).to_dict(validate=True)
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == {"field": "order", "op": "min"}
+    assert list(VIEW.stages.sort_values("order")["stage"]) == Scenario().stage_names
+
+
+def test_cached_spec_templates_carry_no_rows_and_equal_the_full_spec():
+    """render.chart_from sends rows beside a spec built from an empty frame: the two must agree."""
+    from ui.render import _drop_named_data, _spec_template
+
+    for builder, frame, options in (
+        (charts.fan_chart, VIEW.revenue_bands, {"title": "R", "unit": "$", "y_title": "Revenue"}),
+        (charts.histogram_chart, VIEW.period_hist, {"target": 2e6, "unit": "$", "x_title": "R", "title": "Q3"}),
+        (charts.funnel_chart, VIEW.stages, {"height": 240}),
+    ):
+        template = json.loads(
+            _spec_template(builder, tuple(sorted(options.items())), tuple(frame.columns), tuple(map(str, frame.dtypes)))
+        )
+        full = builder(frame, **options).to_dict(validate=True)
+        full.pop("datasets")
+        assert template == _drop_named_data(full)
+        assert '"name": "data-' not in json.dumps(template)
 
 
 def test_charts_carry_aggregates_not_trials():

@@ -19,7 +19,10 @@ from forecast.combination import combine
 from forecast.models import AutoETS, FittedModel, LogSARIMAX, SeasonalNaive, Theta
 
 SINGLE_MODELS = ("ets", "arima", "theta", "seasonal_naive")
-TIE_MARGIN = 0.02  # within 2% of the best MASE the combination is kept (it is the safer choice)
+# Another model replaces the combination only when the combination's backtest MASE is over 25% higher: with 4 origins
+# the backtest is noisy, and on M3 (204 series) switching at a 2% margin made forecasts worse (sMAPE 13.74 vs
+# 13.38 for always-combination) while a 25% margin made them better (13.14); see docs/forecast.md.
+SWITCH_MARGIN = 0.25
 
 
 @dataclass
@@ -183,7 +186,7 @@ def _score(fit, name, train, test, t, history, scale, nonnegative) -> list[dict]
 
 
 def choose_default(bt: Backtest) -> tuple[str, str]:
-    """The model with the lowest backtest MASE (the combination when within 2% of the best).
+    """The combination, unless its backtest MASE is over 25% above the best model's (then that model).
 
     Returns (model name, a one-line reason)."""
     summary = bt.summary().dropna(subset=["mase"])
@@ -191,9 +194,12 @@ def choose_default(bt: Backtest) -> tuple[str, str]:
         return "combination", "no backtest was possible, so the default combination is used"
     best = summary["mase"].idxmin()
     best_mase = summary.loc[best, "mase"]
-    if "combination" in summary.index and summary.loc["combination", "mase"] <= best_mase * (1 + TIE_MARGIN):
-        return "combination", f"lowest (or within {TIE_MARGIN:.0%} of the lowest) backtest MASE, {summary.loc['combination', 'mase']:.2f}"
-    return best, f"lowest backtest MASE, {best_mase:.2f}"
+    if "combination" in summary.index and summary.loc["combination", "mase"] <= best_mase * (1 + SWITCH_MARGIN):
+        return "combination", (f"the default; no model beat it clearly in the backtest "
+                               f"(MASE {summary.loc['combination', 'mase']:.2f}, best {best_mase:.2f})")
+    return best, (f"it beat the default combination clearly in the backtest (MASE {best_mase:.2f} vs "
+                  f"{summary.loc['combination', 'mase']:.2f})" if "combination" in summary.index
+                  else f"lowest backtest MASE, {best_mase:.2f}")
 
 
 def verdict(bt: Backtest, model: str, level: int = 80, last_months: int = 12) -> str:

@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--metric", required=True, help="metric column to forecast, e.g. leads")
     run.add_argument("--h", type=int, default=12, help="months ahead (1-120, default 12)")
     run.add_argument("--model", default="auto", choices=("auto", *MODEL_NAMES),
-                     help="auto: the model with the best backtest (default); or a named model")
+                     help="auto (default): the combination unless another model clearly beat it in the backtest; or a named model")
     run.add_argument("--date-column", help="name of the date column (default: detected)")
     run.add_argument("--origins", type=int, default=4, help="backtest origins, 3 months apart (default 4)")
     run.add_argument("--json", action="store_true", help="print one JSON object")

@@ -48,3 +48,25 @@ def test_button_sends_forecast_paths_to_the_funnel_scenario(app):
     assert scenario.start_month == "2026-01"
     assert "visitors forecast" in scenario.volume.forecast_label
     assert any("funnel now uses this forecast" in s.value for s in at.success)
+
+
+def test_rejected_model_is_explained_on_the_page(app, monkeypatch):
+    import numpy as np
+
+    from forecast import auto
+    from forecast import distributions as dist
+    from forecast.models import FittedModel
+
+    class Exploding:
+        def fit(self, y):
+            return FittedModel("ets", "ETS(M,Ad,M)", y, lambda h: np.full(h, 1e13),
+                               lambda h: dist.normal(np.full(h, 1e13), np.ones(h)))
+
+    real = auto._single_model
+    monkeypatch.setattr(auto, "_single_model", lambda name: Exploding() if name == "ets" else real(name))
+    at = _open(app)
+    at.radio(key="forecast.example").set_value("sample").run()
+    at.slider(key="forecast.h").set_value(7).run()  # a horizon no other test caches
+    no_exceptions(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "were rejected" in warnings and "10x the largest value" in warnings

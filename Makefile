@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# Many small matrix fits (statsmodels) run much faster single-threaded on a small machine.
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: run test test-fast bench lint browser clean
 
@@ -36,6 +38,13 @@ test-fast: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) bench/funnel_speed.py
+	$(PY) bench/capacity_speed.py
+	$(PY) bench/pipeline_speed.py
+	$(PY) bench/scorecard_speed.py
+	$(PY) bench/clv_fit.py
+	$(PY) bench/compare_four.py
+	$(PY) bench/report_deck.py
+	@echo "M3 accuracy (about 7-10 minutes): $(PY) bench/m3_accuracy.py"
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from forecast.threads import limit_blas_threads
 from simulate.errors import ScenarioError
 from ui import state, store_panel
 from ui.entry import inside_app
 
+limit_blas_threads()  # statsmodels' many small fits run far slower with a BLAS thread pool on 2 cores
 st.set_page_config(page_title="Funnelcast - sales & marketing planning", page_icon=":material/insights:", layout="wide")
 
 # Pages by section: (file, title, icon). Add yours here.

@@ -17,6 +17,9 @@ from forecast.history import HistoryError, ImportIssue, prepare_series, read_his
 from forecast.threads import limit_blas_threads
 from simulate.errors import ScenarioError
 from ui import render, state
+from ui.entry import require_app
+
+require_app()  # a deep link on a fresh server must still go through app.py
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_monthly_history.csv"
 EXAMPLES = {
@@ -40,8 +43,9 @@ def load_history(source_key: str, _data: bytes | None, filename: str | None) -> 
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def run_forecast(source_key: str, _frame: pd.DataFrame, metric: str, h: int, model: str, path_months: int,
-                 seed: int) -> dict:
+def run_forecast(
+    source_key: str, _frame: pd.DataFrame, metric: str, h: int, model: str, path_months: int, seed: int
+) -> dict:
     """What the page draws, as plain data (a dict) so st.cache_data can pickle it; paths is an array
     (months, PATHS_FOR_FUNNEL) for the funnel."""
     series, issues = prepare_series(_frame, metric)
@@ -49,10 +53,19 @@ def run_forecast(source_key: str, _frame: pd.DataFrame, metric: str, h: int, mod
     result = outcome.result
     paths = result.sample_paths(max(h, path_months), PATHS_FOR_FUNNEL, seed)
     return dict(
-        history=series, forecast=result.frame(h), model=result.model_name, description=result.description,
-        by_horizon=outcome.backtest.by_horizon(result.model_name), why=outcome.why, verdict=outcome.verdict, fallbacks=tuple(result.fallbacks),
-        messages=tuple(result.messages), issues=tuple(issues), backtest=outcome.backtest.summary(),
-        backtest_failures=tuple(outcome.backtest.failures), paths=paths,
+        history=series,
+        forecast=result.frame(h),
+        model=result.model_name,
+        description=result.description,
+        by_horizon=outcome.backtest.by_horizon(result.model_name),
+        why=outcome.why,
+        verdict=outcome.verdict,
+        fallbacks=tuple(result.fallbacks),
+        messages=tuple(result.messages),
+        issues=tuple(issues),
+        backtest=outcome.backtest.summary(),
+        backtest_failures=tuple(outcome.backtest.failures),
+        paths=paths,
     )
 
 
@@ -61,15 +74,17 @@ def unit_of(metric: str) -> str:
 
 
 def backtest_table(summary: pd.DataFrame, chosen: str) -> pd.DataFrame:
-    table = pd.DataFrame({
-        "Model": [MODEL_LABELS.get(m, m) + ("  (used)" if m == chosen else "") for m in summary.index],
-        "MASE": summary["mase"].round(2).to_numpy(),
-        "sMAPE %": summary["smape"].round(1).to_numpy(),
-        "80% range held": summary["coverage_80"].map("{:.0%}".format).to_numpy(),
-        "95% range held": summary["coverage_95"].map("{:.0%}".format).to_numpy(),
-        "MSIS": summary["msis"].round(2).to_numpy(),
-        "Forecasts checked": summary["n"].astype(int).to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "Model": [MODEL_LABELS.get(m, m) + ("  (used)" if m == chosen else "") for m in summary.index],
+            "MASE": summary["mase"].round(2).to_numpy(),
+            "sMAPE %": summary["smape"].round(1).to_numpy(),
+            "80% range held": summary["coverage_80"].map("{:.0%}".format).to_numpy(),
+            "95% range held": summary["coverage_95"].map("{:.0%}".format).to_numpy(),
+            "MSIS": summary["msis"].round(2).to_numpy(),
+            "Forecasts checked": summary["n"].astype(int).to_numpy(),
+        }
+    )
     return table
 
 
@@ -94,8 +109,13 @@ st.caption(
 inputs, results = st.columns([1, 2.4], gap="large")
 with inputs:
     upload = st.file_uploader("Monthly history (CSV or Excel)", type=["csv", "xlsx"], key="forecast.upload")
-    example = st.radio("...or use an example", list(EXAMPLES), format_func=EXAMPLES.get, key="forecast.example",
-                       disabled=upload is not None)
+    example = st.radio(
+        "...or use an example",
+        list(EXAMPLES),
+        format_func=EXAMPLES.get,
+        key="forecast.example",
+        disabled=upload is not None,
+    )
     if upload is not None:
         data = upload.getvalue()
         source_key, source_label = "upload:" + hashlib.sha256(data).hexdigest(), upload.name
@@ -112,7 +132,9 @@ with inputs:
     metric = st.selectbox("Metric", metrics, key="forecast.metric", index=metrics.index(default_metric))
     h = st.slider("Months ahead", 1, 36, 12, key="forecast.h")
     model = st.selectbox(
-        "Model", MODEL_CHOICES, key="forecast.model",
+        "Model",
+        MODEL_CHOICES,
+        key="forecast.model",
         format_func=lambda m: "Automatic (recommended)" if m == "auto" else MODEL_LABELS[m],
         help="Automatic: the combination of ETS, ARIMA and Theta, unless another model clearly beat it on your own "
         "last months (backtest MASE over 25% lower).",
@@ -122,8 +144,9 @@ with inputs:
 with results:
     try:
         with st.spinner("Fitting and backtesting..."):
-            out = SimpleNamespace(**run_forecast(source_key, frame, metric, h, model, scenario.horizon_months,
-                                                 scenario.seed))
+            out = SimpleNamespace(
+                **run_forecast(source_key, frame, metric, h, model, scenario.horizon_months, scenario.seed)
+            )
     except (HistoryError, ForecastInputError) as exc:
         st.error(str(exc))
         st.stop()
@@ -136,33 +159,58 @@ with results:
         st.warning("Some models were rejected, so another was used: " + "; ".join(out.fallbacks))
     verdict_box = st.container(key="forecast.verdict")
     verdict_box.markdown(f"### {out.verdict}")
-    verdict_box.caption(f"Forecast of '{metric}' from {source_label} by {MODEL_LABELS.get(out.model, out.model)} "
-                        f"({out.description}); {out.why}.")
+    verdict_box.caption(
+        f"Forecast of '{metric}' from {source_label} by {MODEL_LABELS.get(out.model, out.model)} "
+        f"({out.description}); {out.why}."
+    )
     unit = unit_of(metric)
     with st.container(key="forecast.chart"):
-        render.chart(charts.forecast_fan_chart(out.history, out.forecast, title=f"{metric}: history and forecast",
-                                               y_title=metric, unit=unit))
+        render.chart(
+            charts.forecast_fan_chart(
+                out.history, out.forecast, title=f"{metric}: history and forecast", y_title=metric, unit=unit
+            )
+        )
     st.subheader("How each model did on your last months")
-    st.caption(f"Rolling-origin backtest: each model refitted at {BACKTEST_ORIGINS} past month-ends, 3 months apart, "
-               f"forecasting up to {h} months ahead. MASE below 1 beats 'same month last year'; a well-calibrated "
-               "80% range holds about 8 times in 10.")
+    st.caption(
+        f"Rolling-origin backtest: each model refitted at {BACKTEST_ORIGINS} past month-ends, 3 months apart, "
+        f"forecasting up to {h} months ahead. MASE below 1 beats 'same month last year'; a well-calibrated "
+        "80% range holds about 8 times in 10."
+    )
     st.dataframe(backtest_table(out.backtest, out.model), hide_index=True, key="forecast.backtest")
     with st.expander(f"{MODEL_LABELS.get(out.model, out.model)} in the backtest, by months ahead"):
-        by_h = out.by_horizon.rename(columns={"mase": "MASE", "smape": "sMAPE %", "coverage_80": "80% range held",
-                                              "coverage_95": "95% range held", "msis": "MSIS", "n": "Forecasts checked"})
+        by_h = out.by_horizon.rename(
+            columns={
+                "mase": "MASE",
+                "smape": "sMAPE %",
+                "coverage_80": "80% range held",
+                "coverage_95": "95% range held",
+                "msis": "MSIS",
+                "n": "Forecasts checked",
+            }
+        )
         st.dataframe(by_h.rename_axis("Months ahead").round(2), key="forecast.by_horizon")
     with st.expander("Forecast table"):
         table = out.forecast.copy()
         table.index = table.index.astype(str)
         st.dataframe(table.round(1), key="forecast.table")
-        st.download_button("Download forecast (CSV)", data=table.to_csv().encode(), file_name=f"forecast_{metric}.csv",
-                           mime="text/csv", key="forecast.download", on_click="ignore")
+        st.download_button(
+            "Download forecast (CSV)",
+            data=table.to_csv().encode(),
+            file_name=f"forecast_{metric}.csv",
+            mime="text/csv",
+            key="forecast.download",
+            on_click="ignore",
+        )
 
     st.subheader("Use it in the funnel")
     start = str(out.forecast.index[0])
-    st.caption(f"The funnel simulator will follow {PATHS_FOR_FUNNEL} simulated futures of '{metric}' from {start} "
-               f"as its top-of-funnel volume, so its uncertainty includes this forecast's.")
-    if st.button(f"Use this forecast as the funnel's {scenario.stages[0].name.lower()} volume", key="forecast.to_funnel"):
+    st.caption(
+        f"The funnel simulator will follow {PATHS_FOR_FUNNEL} simulated futures of '{metric}' from {start} "
+        f"as its top-of-funnel volume, so its uncertainty includes this forecast's."
+    )
+    if st.button(
+        f"Use this forecast as the funnel's {scenario.stages[0].name.lower()} volume", key="forecast.to_funnel"
+    ):
         label = f"{metric} forecast ({MODEL_LABELS.get(out.model, out.model)}) from {source_label}"
         try:
             state.publish(scenario.with_volume_paths(out.paths, label=label, start_month=start))

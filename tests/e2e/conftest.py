@@ -6,6 +6,7 @@ Helpers `wait_for_app(page)` (script finished, no skeletons) are shared by every
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -43,15 +44,19 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
+def require_chromium() -> None:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium not found at {CHROMIUM}: browser tests are required in CI")
         pytest.skip(f"Chromium not found at {CHROMIUM}")
+
+
+@contextlib.contextmanager
+def streamlit_server():
+    """`streamlit run app.py` on a free port with a throwaway data directory; yields its URL."""
     port = _free_port()
     data_dir = tempfile.mkdtemp(prefix="funnelcast-e2e-")
-    env = {**os.environ, "FUNNELCAST_DATA_DIR": data_dir, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "FUNNELCAST_DATA_DIR": data_dir, "PYTHONUNBUFFERED": "1", "OPENBLAS_NUM_THREADS": "1"}
     log = open(Path(data_dir) / "streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
@@ -75,7 +80,7 @@ def app_url():
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + 90
     while time.time() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
@@ -86,13 +91,22 @@ def app_url():
     else:
         proc.kill()
         pytest.fail(f"streamlit did not start; log in {log.name}")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    require_chromium()
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

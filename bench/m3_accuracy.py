@@ -88,8 +88,14 @@ def run_series(i: int) -> list[dict]:
             seconds = time.perf_counter() - t1
         frame = ForecastResult(fit, history, method, fb, messages).frame(H)
         row = _score(frame, test, scale)
-        row.update(series=name, method=method, model_used=fit.name, fallbacks=len(fb), seconds=seconds,
-                   cpu_seconds=cpu_default if method == "default" else np.nan)
+        row.update(
+            series=name,
+            method=method,
+            model_used=fit.name,
+            fallbacks=len(fb),
+            seconds=seconds,
+            cpu_seconds=cpu_default if method == "default" else np.nan,
+        )
         rows.append(row)
     if _WITH_SELECT:
         from forecast.backtest import forecast_with_backtest
@@ -98,8 +104,14 @@ def run_series(i: int) -> list[dict]:
         outcome = forecast_with_backtest(history, H, "auto")
         frame = outcome.result.frame(H)
         row = _score(frame, test, scale)
-        row.update(series=name, method=SELECT, model_used=outcome.result.model_name,
-                   fallbacks=len(outcome.result.fallbacks), seconds=np.nan, cpu_seconds=time.process_time() - c1)
+        row.update(
+            series=name,
+            method=SELECT,
+            model_used=outcome.result.model_name,
+            fallbacks=len(outcome.result.fallbacks),
+            seconds=np.nan,
+            cpu_seconds=time.process_time() - c1,
+        )
         rows.append(row)
     return rows
 
@@ -123,8 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step", type=int, default=1, help="use every K-th series (default 1: all)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--csv", help="write per-series results to this CSV")
-    parser.add_argument("--select", action="store_true",
-                        help="also score the page's choice: the best model in each series' own backtest (slow)")
+    parser.add_argument(
+        "--select",
+        action="store_true",
+        help="also score the page's choice: the best model in each series' own backtest (slow)",
+    )
     args = parser.parse_args(argv)
 
     _init()
@@ -138,33 +153,50 @@ def main(argv: list[str] | None = None) -> int:
         rows.drop(columns=["by_h_smape"]).to_csv(args.csv, index=False)
     single_times = _time_singles(indices[:: max(1, len(indices) // 40)])
 
-    table = rows.groupby("method", sort=False).agg(
-        smape=("smape", "mean"), mase=("mase", "mean"), coverage_80=("coverage_80", "mean"),
-        coverage_95=("coverage_95", "mean"), msis=("msis", "mean"),
-        non_finite=("non_finite", "sum"), fallbacks=("fallbacks", lambda s: int((s > 0).sum())),
-    ).reindex(list(METHODS) + ([SELECT] if args.select else []))
+    table = (
+        rows.groupby("method", sort=False)
+        .agg(
+            smape=("smape", "mean"),
+            mase=("mase", "mean"),
+            coverage_80=("coverage_80", "mean"),
+            coverage_95=("coverage_95", "mean"),
+            msis=("msis", "mean"),
+            non_finite=("non_finite", "sum"),
+            fallbacks=("fallbacks", lambda s: int((s > 0).sum())),
+        )
+        .reindex(list(METHODS) + ([SELECT] if args.select else []))
+    )
     table["ms_per_series"] = [
         1000 * (rows.loc[rows.method == m, "cpu_seconds"].mean() if m in ("default", SELECT) else single_times[m])
         for m in table.index
     ]
-    print(f"M3 monthly: {len(indices)} series (step {args.step}), h = {H}, {args.workers} workers, "
-          f"wall time {wall:.0f} s")
-    print("| method | sMAPE | MASE | 80% coverage | 95% coverage | MSIS | non-finite | series with fallback | CPU ms/series |")
+    print(
+        f"M3 monthly: {len(indices)} series (step {args.step}), h = {H}, {args.workers} workers, wall time {wall:.0f} s"
+    )
+    print(
+        "| method | sMAPE | MASE | 80% coverage | 95% coverage | MSIS | non-finite | series with fallback | CPU ms/series |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for m, r in table.iterrows():
-        print(f"| {m} | {r.smape:.2f} | {r.mase:.3f} | {r.coverage_80:.3f} | {r.coverage_95:.3f} | "
-              f"{r.msis:.2f} | {int(r.non_finite)} | {int(r.fallbacks)} | {r.ms_per_series:.0f} |")
+        print(
+            f"| {m} | {r.smape:.2f} | {r.mase:.3f} | {r.coverage_80:.3f} | {r.coverage_95:.3f} | "
+            f"{r.msis:.2f} | {int(r.non_finite)} | {int(r.fallbacks)} | {r.ms_per_series:.0f} |"
+        )
     default = rows[rows.method == "default"]
     used = default["model_used"].value_counts().to_dict()
     print(f"default used: {used}")
     if args.select:
         print(f"{SELECT} used: {rows[rows.method == SELECT]['model_used'].value_counts().to_dict()}")
     cpu = rows.loc[rows.method == "default", "cpu_seconds"]
-    print(f"default CPU per series {1000 * cpu.mean():.0f} ms; all series' CPU / {args.workers} workers = "
-          f"{cpu.sum() / args.workers:.0f} s (the wall time on an otherwise idle machine, roughly)")
+    print(
+        f"default CPU per series {1000 * cpu.mean():.0f} ms; all series' CPU / {args.workers} workers = "
+        f"{cpu.sum() / args.workers:.0f} s (the wall time on an otherwise idle machine, roughly)"
+    )
     by_h = np.mean(np.stack(default["by_h_smape"].to_numpy()), axis=0)
-    print("default sMAPE by horizon 1-6 / 7-12 / 13-18: "
-          + " / ".join(f"{by_h[a:b].mean():.2f}" for a, b in ((0, 6), (6, 12), (12, 18))))
+    print(
+        "default sMAPE by horizon 1-6 / 7-12 / 13-18: "
+        + " / ".join(f"{by_h[a:b].mean():.2f}" for a, b in ((0, 6), (6, 12), (12, 18)))
+    )
     return 0
 
 

@@ -40,8 +40,9 @@ def timed(fn, repeat: int = 5) -> tuple[float, object]:
 def reference_loop(opps, activities) -> dict[tuple[str, str, str], float]:
     """Per-rep monthly win rate, bookings, deal size, cycle, activities/day and response minutes, row by row."""
     won, closed, amount, cycle = defaultdict(float), defaultdict(float), defaultdict(float), defaultdict(float)
-    for rep, status, value, created, close in zip(opps["owner"], opps["status"], opps["amount"], opps["created_date"],
-                                                  opps["close_date"], strict=True):
+    for rep, status, value, created, close in zip(
+        opps["owner"], opps["status"], opps["amount"], opps["created_date"], opps["close_date"], strict=True
+    ):
         if status not in ("won", "lost") or close != close:
             continue
         key = (rep, close.strftime("%Y-%m"))
@@ -97,8 +98,10 @@ def page_timings() -> tuple[float, float]:
 def main() -> None:
     load_s, (tables, _) = timed(bundled_tables, repeat=3)
     opps, acts = tables.opportunities, tables.activities
-    print(f"bundled data: {opps['owner'].nunique()} reps with deals, {len(tables.roster)} on the team, {len(opps):,} opportunities, "
-          f"{len(acts):,} activities (synthetic)")
+    print(
+        f"bundled data: {opps['owner'].nunique()} reps with deals, {len(tables.roster)} on the team, {len(opps):,} opportunities, "
+        f"{len(acts):,} activities (synthetic)"
+    )
     result = engine.run(default_scenario(), trials=4_000, seed=1)
     compute_s, values = timed(lambda: compute(tables, "month"))
     build_s, card = timed(lambda: build_scorecard(tables, default_standards(), result=result))
@@ -109,22 +112,35 @@ def main() -> None:
 
     worst = 0.0
     checked = 0
-    for key in ("win_rate", "bookings", "avg_deal_size", "sales_cycle_days", "activities_per_day", "lead_response_minutes"):
+    for key in (
+        "win_rate",
+        "bookings",
+        "avg_deal_size",
+        "sales_cycle_days",
+        "activities_per_day",
+        "lead_response_minutes",
+    ):
         rows = values.of(key)
         rows = rows[(rows["rep"] != TEAM) & np.isfinite(rows["value"].to_numpy(dtype=float))]
         for rep, period, value in zip(rows["rep"], rows["period"], rows["value"], strict=True):
             if (key, rep, period) in ref:
                 worst = max(worst, abs(value - ref[(key, rep, period)]) / max(1.0, abs(value)))
                 checked += 1
-    print(f"load tables (CRM import + activity log + monthly table): {load_s * 1000:7.0f} ms  (cached once per server in the app)")
+    print(
+        f"load tables (CRM import + activity log + monthly table): {load_s * 1000:7.0f} ms  (cached once per server in the app)"
+    )
     print(f"compute all 28 KPIs per team/rep/month (vectorised):       {compute_s * 1000:7.0f} ms")
-    print(f"reference: 6 per-rep KPIs by a Python loop over rows:       {ref_s * 1000:7.0f} ms  "
-          f"(agrees on {checked:,} rep-month values, worst relative difference {worst:.1e})")
+    print(
+        f"reference: 6 per-rep KPIs by a Python loop over rows:       {ref_s * 1000:7.0f} ms  "
+        f"(agrees on {checked:,} rep-month values, worst relative difference {worst:.1e})"
+    )
     print(f"build scorecard (11 standards, attainability MC 2,000 x reps): {build_s * 1000:5.0f} ms")
     print(f"  re-score with cached KPI values (what a target change costs): {rescore_s * 1000:5.0f} ms")
     print(f"Excel export ({len(data) / 1024:.0f} kB):                              {xlsx_s * 1000:7.0f} ms")
     first, rerun = page_timings()
-    print(f"page (AppTest): first visit {first * 1000:.0f} ms (loads, simulates, builds); rerun after a target change {rerun * 1000:.0f} ms")
+    print(
+        f"page (AppTest): first visit {first * 1000:.0f} ms (loads, simulates, builds); rerun after a target change {rerun * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

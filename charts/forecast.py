@@ -43,20 +43,31 @@ def forecast_fan_chart(
         alt.Tooltip("hi_95:Q", title="95% range to", format=fmt),
     ]
     is_forecast = alt.datum.kind == "forecast"
-    band95 = base.transform_filter(is_forecast).mark_area(color=BAND_95, opacity=0.9).encode(
-        y=alt.Y("lo_95:Q", title=y_title, axis=alt.Axis(format=fmt)), y2="hi_95:Q", tooltip=tooltip
+    band95 = (
+        base.transform_filter(is_forecast)
+        .mark_area(color=BAND_95, opacity=0.9)
+        .encode(y=alt.Y("lo_95:Q", title=y_title, axis=alt.Axis(format=fmt)), y2="hi_95:Q", tooltip=tooltip)
     )
-    band80 = base.transform_filter(is_forecast).mark_area(color=BAND_80, opacity=0.7).encode(
-        y="lo_80:Q", y2="hi_80:Q", tooltip=tooltip
+    band80 = (
+        base.transform_filter(is_forecast)
+        .mark_area(color=BAND_80, opacity=0.7)
+        .encode(y="lo_80:Q", y2="hi_80:Q", tooltip=tooltip)
     )
-    line = base.transform_filter(is_forecast).mark_line(color=FORECAST, point=True).encode(
-        y="mean:Q", tooltip=tooltip
-    )
-    past = base.transform_filter(alt.datum.kind == "history").mark_line(color=HISTORY).encode(
-        y=alt.Y("value:Q", title=y_title),
-        tooltip=[alt.Tooltip("month:T", title="Month", format="%b %Y"), alt.Tooltip("value:Q", title="Actual", format=fmt)],
+    line = base.transform_filter(is_forecast).mark_line(color=FORECAST, point=True).encode(y="mean:Q", tooltip=tooltip)
+    past = (
+        base.transform_filter(alt.datum.kind == "history")
+        .mark_line(color=HISTORY)
+        .encode(
+            y=alt.Y("value:Q", title=y_title),
+            tooltip=[
+                alt.Tooltip("month:T", title="Month", format="%b %Y"),
+                alt.Tooltip("value:Q", title="Actual", format=fmt),
+            ],
+        )
     )
     return (band95 + band80 + past + line).properties(
-        title=alt.TitleParams(title, subtitle="Grey: history. Blue line: forecast; dark band 80% range, light band 95% range."),
+        title=alt.TitleParams(
+            title, subtitle="Grey: history. Blue line: forecast; dark band 80% range, light band 95% range."
+        ),
         height=height,
     )

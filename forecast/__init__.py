@@ -22,6 +22,19 @@ from forecast.backtest import Backtest, Outcome, backtest, choose_default, forec
 from forecast.models import ForecastInputError
 
 __all__ = [
-    "COLUMNS", "MODEL_LABELS", "MODEL_NAMES", "Backtest", "Outcome", "forecast_with_backtest", "ForecastInputError", "ForecastResult",
-    "auto_forecast", "backtest", "choose_default", "fit", "fit_auto", "to_monthly_series", "verdict",
+    "COLUMNS",
+    "MODEL_LABELS",
+    "MODEL_NAMES",
+    "Backtest",
+    "Outcome",
+    "forecast_with_backtest",
+    "ForecastInputError",
+    "ForecastResult",
+    "auto_forecast",
+    "backtest",
+    "choose_default",
+    "fit",
+    "fit_auto",
+    "to_monthly_series",
+    "verdict",
 ]

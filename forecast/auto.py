@@ -1,11 +1,11 @@
 """Fit a model to a monthly history with sanity checks and fallbacks; tidy frames and sample paths out.
 
-    >>> import pandas as pd, numpy as np
-    >>> idx = pd.period_range("2021-01", periods=36, freq="M")
-    >>> y = pd.Series(100 + 10 * np.sin(np.arange(36) * np.pi / 6), index=idx)
-    >>> result = fit_auto(y)
-    >>> frame = result.frame(6)          # mean, lo_80, hi_80, lo_95, hi_95 per future month
-    >>> paths = result.sample_paths(6, n_paths=1000, seed=7)   # array (6, 1000)
+>>> import pandas as pd, numpy as np
+>>> idx = pd.period_range("2021-01", periods=36, freq="M")
+>>> y = pd.Series(100 + 10 * np.sin(np.arange(36) * np.pi / 6), index=idx)
+>>> result = fit_auto(y)
+>>> frame = result.frame(6)          # mean, lo_80, hi_80, lo_95, hi_95 per future month
+>>> paths = result.sample_paths(6, n_paths=1000, seed=7)   # array (6, 1000)
 """
 
 from __future__ import annotations
@@ -70,9 +70,7 @@ def to_monthly_series(y: pd.Series) -> pd.Series:
     if len(bad):
         raise ForecastInputError(f"History has empty or non-numeric values in {len(bad)} month(s), first {bad[0]}")
     if len(values) < MIN_HISTORY:
-        raise ForecastInputError(
-            f"Need at least {MIN_HISTORY} months of history to forecast (got {len(values)})"
-        )
+        raise ForecastInputError(f"Need at least {MIN_HISTORY} months of history to forecast (got {len(values)})")
     return values
 
 
@@ -83,7 +81,9 @@ def _single_model(name: str):
 def _constant_model(y: np.ndarray) -> FittedModel:
     level = float(y[-1])
     return FittedModel(
-        "constant", f"flat at {level:g}", y,
+        "constant",
+        f"flat at {level:g}",
+        y,
         lambda h: np.full(h, level),
         lambda h: dist.normal(np.full(h, level), np.zeros(h)),
     )
@@ -97,7 +97,9 @@ def _check(fit: FittedModel, y: np.ndarray, h: int) -> str | None:
         return "forecast is not finite"
     limit = EXPLODE_FACTOR * max(float(np.max(np.abs(y))), 1e-9)
     if np.max(np.abs(point)) > limit:
-        return f"forecast reaches {np.max(np.abs(point)):.3g}, over {EXPLODE_FACTOR:g}x the largest value in the history"
+        return (
+            f"forecast reaches {np.max(np.abs(point)):.3g}, over {EXPLODE_FACTOR:g}x the largest value in the history"
+        )
     if np.max(np.abs(hi)) > 10 * limit or np.max(np.abs(lo)) > 10 * limit:
         return "forecast range is absurdly wide (over 100x the largest value in the history)"
     return None
@@ -170,17 +172,16 @@ def _check_h(h) -> int:
     return int(h)
 
 
-def fit_values(values: np.ndarray, model: str = "combination", check_h: int = CHECK_HORIZON
-               ) -> tuple[FittedModel, list[str], list[str]]:
+def fit_values(
+    values: np.ndarray, model: str = "combination", check_h: int = CHECK_HORIZON
+) -> tuple[FittedModel, list[str], list[str]]:
     """Core of `fit` on a plain array: (accepted fit, fallback reasons, messages)."""
     if model not in MODEL_NAMES:
         raise ForecastInputError(f"Unknown model {model!r}; choose one of {', '.join(MODEL_NAMES)}")
     y = np.asarray(values, dtype=float)
     messages: list[str] = []
     if np.ptp(y) == 0:
-        messages.append(
-            f"History is constant at {y[0]:g}: the forecast repeats it and has no spread."
-        )
+        messages.append(f"History is constant at {y[0]:g}: the forecast repeats it and has no spread.")
         return _constant_model(y), [], messages
     if not seasonal_ok(len(y)):
         messages.append(
@@ -188,7 +189,7 @@ def fit_values(values: np.ndarray, model: str = "combination", check_h: int = CH
             "skipped, so the forecast carries no seasonality."
         )
     fallbacks: list[str] = []
-    order = list(MODEL_NAMES[MODEL_NAMES.index(model):]) + [
+    order = list(MODEL_NAMES[MODEL_NAMES.index(model) :]) + [
         m for m in MODEL_NAMES[: MODEL_NAMES.index(model)] if m != "combination"
     ]
     fitted: dict[str, FittedModel] = {}

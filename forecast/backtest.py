@@ -1,9 +1,9 @@
 """Rolling-origin backtests: refit at each origin, forecast ahead, score against what happened.
 
-    >>> bt = backtest(history, h=12)          # history: monthly pd.Series
-    >>> bt.summary()                          # MASE, sMAPE, coverage, MSIS per model
-    >>> bt.by_horizon("combination")          # the same per months ahead
-    >>> choose_default(bt)                    # ("combination", "lowest backtest MASE ...")
+>>> bt = backtest(history, h=12)          # history: monthly pd.Series
+>>> bt.summary()                          # MASE, sMAPE, coverage, MSIS per model
+>>> bt.by_horizon("combination")          # the same per months ahead
+>>> choose_default(bt)                    # ("combination", "lowest backtest MASE ...")
 """
 
 from __future__ import annotations
@@ -39,28 +39,32 @@ class Backtest:
         if self.records.empty:
             return pd.DataFrame(columns=["mase", "smape", "coverage_80", "coverage_95", "msis", "n"])
         grouped = self.records.groupby("model", sort=False)
-        out = pd.DataFrame({
-            "mase": grouped["scaled_error"].mean(),
-            "smape": grouped["smape"].mean(),
-            "coverage_80": grouped["cover_80"].mean(),
-            "coverage_95": grouped["cover_95"].mean(),
-            "msis": grouped["interval_score"].mean(),
-            "n": grouped["actual"].size(),
-        })
+        out = pd.DataFrame(
+            {
+                "mase": grouped["scaled_error"].mean(),
+                "smape": grouped["smape"].mean(),
+                "coverage_80": grouped["cover_80"].mean(),
+                "coverage_95": grouped["cover_95"].mean(),
+                "msis": grouped["interval_score"].mean(),
+                "n": grouped["actual"].size(),
+            }
+        )
         return out.reindex([m for m in MODEL_NAMES if m in out.index])
 
     def by_horizon(self, model: str) -> pd.DataFrame:
         """Per months ahead for one model: MASE, sMAPE, coverage and MSIS."""
         rec = self.records[self.records["model"] == model]
         grouped = rec.groupby("horizon")
-        return pd.DataFrame({
-            "mase": grouped["scaled_error"].mean(),
-            "smape": grouped["smape"].mean(),
-            "coverage_80": grouped["cover_80"].mean(),
-            "coverage_95": grouped["cover_95"].mean(),
-            "msis": grouped["interval_score"].mean(),
-            "n": grouped["actual"].size(),
-        })
+        return pd.DataFrame(
+            {
+                "mase": grouped["scaled_error"].mean(),
+                "smape": grouped["smape"].mean(),
+                "coverage_80": grouped["cover_80"].mean(),
+                "coverage_95": grouped["cover_95"].mean(),
+                "msis": grouped["interval_score"].mean(),
+                "n": grouped["actual"].size(),
+            }
+        )
 
 
 def origins_for(n: int, h: int, n_origins: int, step: int) -> list[int]:
@@ -72,8 +76,12 @@ def origins_for(n: int, h: int, n_origins: int, step: int) -> list[int]:
 def _fit_singles(train: np.ndarray, ets_form: tuple | None, models, arima_start=None) -> tuple[dict, list[str]]:
     # with a fixed form, heuristic initial states make the refit ~30x cheaper
     init = "heuristic" if ets_form and len(train) >= 24 else "estimated"
-    specs = {"ets": AutoETS(form=ets_form, initialization=init), "arima": LogSARIMAX(start_params=arima_start), "theta": Theta(),
-             "seasonal_naive": SeasonalNaive()}
+    specs = {
+        "ets": AutoETS(form=ets_form, initialization=init),
+        "arima": LogSARIMAX(start_params=arima_start),
+        "theta": Theta(),
+        "seasonal_naive": SeasonalNaive(),
+    }
     fits, failures = {}, []
     for name in models:
         try:
@@ -117,11 +125,10 @@ def backtest(
             ets_form = _ets_form(AutoETS().fit(values))
         except Exception:  # noqa: BLE001 - then each origin selects its own form
             ets_form = None
-    singles = [m for m in SINGLE_MODELS if m in models or
-               ("combination" in models and m in ("ets", "arima", "theta"))]
+    singles = [m for m in SINGLE_MODELS if m in models or ("combination" in models and m in ("ets", "arima", "theta"))]
     rows, failures = [], []
     for t in origins_for(n, h, n_origins, step):
-        train, test = values[:t], values[t: t + h]
+        train, test = values[:t], values[t : t + h]
         if np.ptp(train) == 0:
             failures.append(f"origin {history.index[t - 1]}: history up to it is constant, skipped")
             continue
@@ -177,10 +184,23 @@ def _score(fit, name, train, test, t, history, scale, nonnegative) -> list[dict]
     isc = metrics.interval_score(test, lo95, hi95, scale) if scale > 0 else np.full(k, np.nan)
     origin = history.index[t - 1]
     return [
-        {"model": name, "origin": origin, "horizon": i + 1, "period": history.index[t + i],
-         "actual": test[i], "mean": mean[i], "lo_80": lo80[i], "hi_80": hi80[i],
-         "lo_95": lo95[i], "hi_95": hi95[i], "smape": sm[i], "scaled_error": se[i],
-         "cover_80": c80[i], "cover_95": c95[i], "interval_score": isc[i]}
+        {
+            "model": name,
+            "origin": origin,
+            "horizon": i + 1,
+            "period": history.index[t + i],
+            "actual": test[i],
+            "mean": mean[i],
+            "lo_80": lo80[i],
+            "hi_80": hi80[i],
+            "lo_95": lo95[i],
+            "hi_95": hi95[i],
+            "smape": sm[i],
+            "scaled_error": se[i],
+            "cover_80": c80[i],
+            "cover_95": c95[i],
+            "interval_score": isc[i],
+        }
         for i in range(k)
     ]
 
@@ -195,11 +215,16 @@ def choose_default(bt: Backtest) -> tuple[str, str]:
     best = summary["mase"].idxmin()
     best_mase = summary.loc[best, "mase"]
     if "combination" in summary.index and summary.loc["combination", "mase"] <= best_mase * (1 + SWITCH_MARGIN):
-        return "combination", (f"the default; no model beat it clearly in the backtest "
-                               f"(MASE {summary.loc['combination', 'mase']:.2f}, best {best_mase:.2f})")
-    return best, (f"it beat the default combination clearly in the backtest (MASE {best_mase:.2f} vs "
-                  f"{summary.loc['combination', 'mase']:.2f})" if "combination" in summary.index
-                  else f"lowest backtest MASE, {best_mase:.2f}")
+        return "combination", (
+            f"the default; no model beat it clearly in the backtest "
+            f"(MASE {summary.loc['combination', 'mase']:.2f}, best {best_mase:.2f})"
+        )
+    return best, (
+        f"it beat the default combination clearly in the backtest (MASE {best_mase:.2f} vs "
+        f"{summary.loc['combination', 'mase']:.2f})"
+        if "combination" in summary.index
+        else f"lowest backtest MASE, {best_mase:.2f}"
+    )
 
 
 def verdict(bt: Backtest, model: str, level: int = 80, last_months: int = 12) -> str:
@@ -213,8 +238,10 @@ def verdict(bt: Backtest, model: str, level: int = 80, last_months: int = 12) ->
         return f"No past forecast of {MODEL_LABELS.get(model, model)} could be checked."
     hits, total = int(rec[f"cover_{level}"].sum()), len(rec)
     in_ten = round(10 * hits / total)
-    return (f"This model's {level}% range held {in_ten} times in 10 in the last {last_months} months "
-            f"({hits} of {total} past forecasts fell inside it).")
+    return (
+        f"This model's {level}% range held {in_ten} times in 10 in the last {last_months} months "
+        f"({hits} of {total} past forecasts fell inside it)."
+    )
 
 
 @dataclass
@@ -227,8 +254,7 @@ class Outcome:
     verdict: str
 
 
-def forecast_with_backtest(y: pd.Series, h: int, model: str = "auto", n_origins: int = 4, step: int = 3
-                           ) -> Outcome:
+def forecast_with_backtest(y: pd.Series, h: int, model: str = "auto", n_origins: int = 4, step: int = 3) -> Outcome:
     """Backtest every model, then forecast with `model` ("auto": the best in the backtest).
 
     The default fit is done once: its ETS form is reused by the backtest, and a chosen single model
@@ -238,8 +264,7 @@ def forecast_with_backtest(y: pd.Series, h: int, model: str = "auto", n_origins:
     default = fit_auto(y, check_h=h)
     arima = default.fit.members.get("arima") or (default.fit if default.model_name == "arima" else None)
     arima_start = tuple(arima.params) if arima is not None and arima.params is not None else None
-    bt = backtest(y, h=h, n_origins=n_origins, step=step, ets_form=ets_form_of(default.fit),
-                  arima_start=arima_start)
+    bt = backtest(y, h=h, n_origins=n_origins, step=step, ets_form=ets_form_of(default.fit), arima_start=arima_start)
     if model == "auto":
         chosen, why = choose_default(bt)
     else:

@@ -38,8 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--crm", action="store_true", help="use the monthly history derived from the bundled CRM data")
     run.add_argument("--metric", required=True, help="metric column to forecast, e.g. leads")
     run.add_argument("--h", type=int, default=12, help="months ahead (1-120, default 12)")
-    run.add_argument("--model", default="auto", choices=("auto", *MODEL_NAMES),
-                     help="auto (default): the combination unless another model clearly beat it in the backtest; or a named model")
+    run.add_argument(
+        "--model",
+        default="auto",
+        choices=("auto", *MODEL_NAMES),
+        help="auto (default): the combination unless another model clearly beat it in the backtest; or a named model",
+    )
     run.add_argument("--date-column", help="name of the date column (default: detected)")
     run.add_argument("--origins", type=int, default=4, help="backtest origins, 3 months apart (default 4)")
     run.add_argument("--json", action="store_true", help="print one JSON object")
@@ -80,14 +84,21 @@ def cmd_run(args) -> int:
     summary = bt.summary()
     if args.json:
         out = {
-            "metric": args.metric, "h": args.h, "model": result.model_name,
+            "metric": args.metric,
+            "h": args.h,
+            "model": result.model_name,
             "model_label": MODEL_LABELS.get(result.model_name, result.model_name),
-            "description": result.description, "why": why, "fallbacks": result.fallbacks,
-            "messages": result.messages, "verdict": said,
-            "issues": [{"severity": i.severity, "row": i.row, "column": i.column, "message": i.message}
-                       for i in issues],
-            "forecast": [{"period": str(p), **{c: float(v) for c, v in row.items()}}
-                         for p, row in frame_out.iterrows()],
+            "description": result.description,
+            "why": why,
+            "fallbacks": result.fallbacks,
+            "messages": result.messages,
+            "verdict": said,
+            "issues": [
+                {"severity": i.severity, "row": i.row, "column": i.column, "message": i.message} for i in issues
+            ],
+            "forecast": [
+                {"period": str(p), **{c: float(v) for c, v in row.items()}} for p, row in frame_out.iterrows()
+            ],
             "backtest": {m: {c: _finite(float(v)) for c, v in r.items()} for m, r in summary.iterrows()},
             "backtest_failures": bt.failures,
         }
@@ -95,8 +106,10 @@ def cmd_run(args) -> int:
         return 0
     for issue in issues:
         print(issue)
-    print(f"\nForecast of '{args.metric}', {args.h} months: {MODEL_LABELS.get(result.model_name)} "
-          f"[{result.description}] ({why})")
+    print(
+        f"\nForecast of '{args.metric}', {args.h} months: {MODEL_LABELS.get(result.model_name)} "
+        f"[{result.description}] ({why})"
+    )
     for line in result.fallbacks + result.messages:
         print(f"  note: {line}")
     with pd.option_context("display.width", 120, "display.max_rows", 200):

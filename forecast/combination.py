@@ -45,9 +45,10 @@ def combine(fits: dict[str, FittedModel]) -> FittedModel:
         return spread + (center if spread.ndim == 1 else center[:, None])
 
     desc = (
-        "mean of " + ", ".join(f.description for f in point_members)
-        + "; range from " + " and ".join(f.name.upper() if f.name != "theta" else "Theta"
-                                         for f in spread_members)
+        "mean of "
+        + ", ".join(f.description for f in point_members)
+        + "; range from "
+        + " and ".join(f.name.upper() if f.name != "theta" else "Theta" for f in spread_members)
     )
     members = {f.name: f for f in point_members}
     return FittedModel("combination", desc, history, point, None, ppf, members)

@@ -37,40 +37,71 @@ def crm_monthly_history(path: str | Path = CRM_PIPELINE) -> tuple[pd.DataFrame, 
     no_engage = engage.isna()
     if no_engage.any():
         stages = stage[no_engage].value_counts().to_dict()
-        issues.append(ImportIssue("info", f"{int(no_engage.sum())} deals have no engage date "
-                                  f"({', '.join(f'{k}: {v}' for k, v in stages.items())}); not counted "
-                                  "in opportunities_created"))
+        issues.append(
+            ImportIssue(
+                "info",
+                f"{int(no_engage.sum())} deals have no engage date "
+                f"({', '.join(f'{k}: {v}' for k, v in stages.items())}); not counted "
+                "in opportunities_created",
+            )
+        )
     bad = (table["engage_date"].str.strip() != "") & no_engage
     for pos in np.flatnonzero(bad.to_numpy()):
-        issues.append(ImportIssue("error", f"engage date '{table['engage_date'].iloc[pos]}' not understood",
-                                  int(rows.iloc[pos]), "engage_date"))
+        issues.append(
+            ImportIssue(
+                "error",
+                f"engage date '{table['engage_date'].iloc[pos]}' not understood",
+                int(rows.iloc[pos]),
+                "engage_date",
+            )
+        )
     closed = stage.isin(["Won", "Lost"])
     no_close = closed & close.isna()
     for pos in np.flatnonzero(no_close.to_numpy()):
-        issues.append(ImportIssue("error", "closed deal without a readable close date; not counted",
-                                  int(rows.iloc[pos]), "close_date"))
+        issues.append(
+            ImportIssue(
+                "error", "closed deal without a readable close date; not counted", int(rows.iloc[pos]), "close_date"
+            )
+        )
     won = (stage == "Won") & close.notna()
     no_value = won & value.isna()
     for pos in np.flatnonzero(no_value.to_numpy()):
-        issues.append(ImportIssue("warning", "won deal without a close value; counted as a win, adds 0 "
-                                  "to bookings", int(rows.iloc[pos]), "close_value"))
+        issues.append(
+            ImportIssue(
+                "warning",
+                "won deal without a close value; counted as a win, adds 0 to bookings",
+                int(rows.iloc[pos]),
+                "close_value",
+            )
+        )
 
     created = engage.dropna().dt.to_period("M").value_counts()
     won_month = close[won].dt.to_period("M")
-    frame = pd.DataFrame({
-        "opportunities_created": created,
-        "won_deals": won_month.value_counts(),
-        "lost_deals": close[(stage == "Lost") & close.notna()].dt.to_period("M").value_counts(),
-        "bookings": value[won].fillna(0).groupby(won_month).sum(),
-    })
+    frame = pd.DataFrame(
+        {
+            "opportunities_created": created,
+            "won_deals": won_month.value_counts(),
+            "lost_deals": close[(stage == "Lost") & close.notna()].dt.to_period("M").value_counts(),
+            "bookings": value[won].fillna(0).groupby(won_month).sum(),
+        }
+    )
     months = pd.period_range(frame.index.min(), frame.index.max(), freq="M", name="month")
     frame = frame.reindex(months).astype(float)
     # before the first close (or after the last engage) a column has no data, not zero activity
-    for col, dates in (("opportunities_created", engage), ("won_deals", close), ("lost_deals", close),
-                       ("bookings", close)):
+    for col, dates in (
+        ("opportunities_created", engage),
+        ("won_deals", close),
+        ("lost_deals", close),
+        ("bookings", close),
+    ):
         span = dates.dropna().dt.to_period("M")
         inside = (months >= span.min()) & (months <= span.max())
         frame.loc[inside, col] = frame.loc[inside, col].fillna(0.0)
-    issues.append(ImportIssue("info", f"CRM history covers {months[0]} to {months[-1]} ({len(months)} months); "
-                              "closes start in " + str(close.dropna().dt.to_period('M').min())))
+    issues.append(
+        ImportIssue(
+            "info",
+            f"CRM history covers {months[0]} to {months[-1]} ({len(months)} months); "
+            "closes start in " + str(close.dropna().dt.to_period("M").min()),
+        )
+    )
     return frame, issues

@@ -60,9 +60,7 @@ class Marginals:
             return np.where(x > 0, stats.norm.cdf(z), 0.0)
         sorted_draws = np.sort(self.draws, axis=1)
         n = sorted_draws.shape[1]
-        return np.stack(
-            [np.searchsorted(sorted_draws[i], x[i], side="right") / n for i in range(self.horizon)]
-        )
+        return np.stack([np.searchsorted(sorted_draws[i], x[i], side="right") / n for i in range(self.horizon)])
 
     def is_finite(self) -> bool:
         arrays = [self.draws] if self.kind == "sample" else [self.loc, self.scale]
@@ -111,9 +109,7 @@ def draw_paths(marginals: Marginals, n_paths: int, rng: np.random.Generator) -> 
     return marginals.ppf(u)
 
 
-def draw_mixture_paths(
-    components: list[Marginals], n_paths: int, rng: np.random.Generator
-) -> np.ndarray:
+def draw_mixture_paths(components: list[Marginals], n_paths: int, rng: np.random.Generator) -> np.ndarray:
     """Paths from an equal-weight mixture: each path follows one component chosen at random."""
     h = components[0].horizon
     u = copula_uniforms(h, n_paths, rng)

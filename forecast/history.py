@@ -23,11 +23,24 @@ from forecast.models import SEASON
 
 DATE_NAMES = ("date", "month", "period", "ds", "week", "day", "time", "datum", "fecha")
 DATE_FORMATS = (  # tried in this order; the format that reads the most rows wins
-    "%Y-%m-%d", "%Y-%m", "%Y/%m/%d", "%Y/%m", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%m/%Y",
-    "%b %Y", "%B %Y", "%b-%y", "%b-%Y", "%Y%m", "%m/%d/%y", "%d/%m/%y", "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%Y-%m",
+    "%Y/%m/%d",
+    "%Y/%m",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%m/%Y",
+    "%b %Y",
+    "%B %Y",
+    "%b-%y",
+    "%b-%Y",
+    "%Y%m",
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%Y-%m-%d %H:%M:%S",
 )
-UNAMBIGUOUS = ("%Y-%m-%d", "%Y-%m", "%Y/%m/%d", "%Y/%m", "%b %Y", "%B %Y", "%b-%y", "%b-%Y",
-               "%Y-%m-%d %H:%M:%S")
+UNAMBIGUOUS = ("%Y-%m-%d", "%Y-%m", "%Y/%m/%d", "%Y/%m", "%b %Y", "%B %Y", "%b-%y", "%b-%Y", "%Y-%m-%d %H:%M:%S")
 _NUMBER_JUNK = re.compile(r"[\s,$€£¥]|^\ufeff")
 
 
@@ -45,8 +58,9 @@ class ImportIssue:
     column: str | None = None
 
     def __str__(self) -> str:
-        where = ", ".join(p for p in (f"row {self.row}" if self.row else "",
-                                      f"column '{self.column}'" if self.column else "") if p)
+        where = ", ".join(
+            p for p in (f"row {self.row}" if self.row else "", f"column '{self.column}'" if self.column else "") if p
+        )
         return f"{self.severity}: {where + ': ' if where else ''}{self.message}"
 
 
@@ -68,22 +82,30 @@ def _read_table(source, filename: str | None) -> pd.DataFrame:
         else:
             text = data.decode("utf-8-sig", errors="replace")
             sep = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
-            table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                                skip_blank_lines=True)
+            table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True)
     except Exception as exc:  # noqa: BLE001 - any parser failure becomes one message
         raise HistoryError(f"Could not read the file as {'Excel' if is_excel else 'CSV'}: {exc}") from exc
     table.columns = [str(c).strip() for c in table.columns]
     if table.shape[1] < 2:
-        raise HistoryError("Need a date column and at least one metric column (found "
-                           f"{table.shape[1]} column{'s' if table.shape[1] != 1 else ''})")
+        raise HistoryError(
+            "Need a date column and at least one metric column (found "
+            f"{table.shape[1]} column{'s' if table.shape[1] != 1 else ''})"
+        )
     if table.empty:
         raise HistoryError("The file has a header but no data rows")
     return table
 
 
 def _pretty(fmt: str) -> str:
-    return (fmt.replace("%Y", "YYYY").replace("%y", "YY").replace("%m", "MM").replace("%d", "DD")
-            .replace("%b", "Mon").replace("%B", "Month").replace(" %H:%M:%S", " hh:mm:ss"))
+    return (
+        fmt.replace("%Y", "YYYY")
+        .replace("%y", "YY")
+        .replace("%m", "MM")
+        .replace("%d", "DD")
+        .replace("%b", "Mon")
+        .replace("%B", "Month")
+        .replace(" %H:%M:%S", " hh:mm:ss")
+    )
 
 
 def _parse_with(values: pd.Series, fmt: str) -> pd.Series:
@@ -155,8 +177,9 @@ def _detect_frequency(dates: pd.Series) -> str:
     return "monthly"
 
 
-def read_history(source, filename: str | None = None, date_column: str | None = None
-                 ) -> tuple[pd.DataFrame, list[ImportIssue]]:
+def read_history(
+    source, filename: str | None = None, date_column: str | None = None
+) -> tuple[pd.DataFrame, list[ImportIssue]]:
     """Read monthly history: a frame indexed by month (PeriodIndex), one float column per metric,
     NaN where a value is missing or unreadable, and the list of issues found.
 
@@ -169,19 +192,32 @@ def read_history(source, filename: str | None = None, date_column: str | None = 
     rows = pd.Series(np.arange(len(table)) + 2, index=table.index)  # spreadsheet row numbers
     if fmt not in ("Excel dates", None):
         issues.append(ImportIssue("info", f"Dates read as {_pretty(fmt)} in column '{date_col}'"))
-        if fmt in ("%m/%d/%Y", "%m/%d/%y") and _parse_with(table[date_col].astype(str).str.strip(),
-                                                           fmt.replace("%m/%d", "%d/%m")).notna().all():
-            issues.append(ImportIssue("warning", "day and month could be either way round in every date; "
-                                      "read as month/day (US style)", column=date_col))
+        if (
+            fmt in ("%m/%d/%Y", "%m/%d/%y")
+            and _parse_with(table[date_col].astype(str).str.strip(), fmt.replace("%m/%d", "%d/%m")).notna().all()
+        ):
+            issues.append(
+                ImportIssue(
+                    "warning",
+                    "day and month could be either way round in every date; read as month/day (US style)",
+                    column=date_col,
+                )
+            )
     if other_format:
-        issues.append(ImportIssue(
-            "warning", f"{len(other_format)} date(s) in a different format from the rest, read anyway "
-            f"(rows {', '.join(str(rows.iloc[p]) for p in other_format[:10])})", column=date_col))
+        issues.append(
+            ImportIssue(
+                "warning",
+                f"{len(other_format)} date(s) in a different format from the rest, read anyway "
+                f"(rows {', '.join(str(rows.iloc[p]) for p in other_format[:10])})",
+                column=date_col,
+            )
+        )
     keep = dates.notna()
     for pos in np.flatnonzero(~keep.to_numpy()):
         value = table[date_col].iloc[pos]
-        issues.append(ImportIssue("error", f"date '{value}' not understood; row excluded",
-                                  int(rows.iloc[pos]), date_col))
+        issues.append(
+            ImportIssue("error", f"date '{value}' not understood; row excluded", int(rows.iloc[pos]), date_col)
+        )
     if not keep.any():
         raise HistoryError(f"No readable date in column '{date_col}' (e.g. 2024-01-31 or 1/31/2024)")
 
@@ -196,12 +232,22 @@ def read_history(source, filename: str | None = None, date_column: str | None = 
             issues.append(ImportIssue("warning", "no numeric values; column ignored", column=col))
             continue
         for pos in np.flatnonzero((unreadable & keep).to_numpy()):
-            issues.append(ImportIssue("error", f"'{table[col].iloc[pos]}' is not a number; treated as missing",
-                                      int(rows.iloc[pos]), col))
+            issues.append(
+                ImportIssue(
+                    "error", f"'{table[col].iloc[pos]}' is not a number; treated as missing", int(rows.iloc[pos]), col
+                )
+            )
         for pos in np.flatnonzero((values < 0).to_numpy() & keep.to_numpy()):
-            issues.append(ImportIssue("warning", f"negative value {values.iloc[pos]:g} kept; counts and "
-                                      "money are usually never negative, so check it (forecasts for this "
-                                      "metric will not be clipped at zero)", int(rows.iloc[pos]), col))
+            issues.append(
+                ImportIssue(
+                    "warning",
+                    f"negative value {values.iloc[pos]:g} kept; counts and "
+                    "money are usually never negative, so check it (forecasts for this "
+                    "metric will not be clipped at zero)",
+                    int(rows.iloc[pos]),
+                    col,
+                )
+            )
         metrics[col] = values
     if not metrics:
         raise HistoryError("No metric column with numbers found")
@@ -222,8 +268,13 @@ def _monthly(data: pd.DataFrame, cols: list[str], issues: list[ImportIssue]) -> 
     dup = data["_month"].duplicated(keep="first")
     for _, row in data[dup].iterrows():
         first = data.loc[(data["_month"] == row["_month"]) & ~dup, "_row"].iloc[0]
-        issues.append(ImportIssue("error", f"duplicate month {row['_month']} (already in row {first}); "
-                                  "this row excluded", int(row["_row"])))
+        issues.append(
+            ImportIssue(
+                "error",
+                f"duplicate month {row['_month']} (already in row {first}); this row excluded",
+                int(row["_row"]),
+            )
+        )
     kept = data[~dup].set_index("_month").sort_index()
     return kept[cols]
 
@@ -231,13 +282,20 @@ def _monthly(data: pd.DataFrame, cols: list[str], issues: list[ImportIssue]) -> 
 def _aggregate(data: pd.DataFrame, cols: list[str], frequency: str, issues: list[ImportIssue]) -> pd.DataFrame:
     months = data.groupby("_month")
     frame = months[cols].sum(min_count=1)
-    issues.append(ImportIssue(
-        "info", f"{frequency.capitalize()} data: {len(data)} rows summed into {len(frame)} months"
-        + (" (each week counted in the month of its date)" if frequency == "weekly" else "")))
+    issues.append(
+        ImportIssue(
+            "info",
+            f"{frequency.capitalize()} data: {len(data)} rows summed into {len(frame)} months"
+            + (" (each week counted in the month of its date)" if frequency == "weekly" else ""),
+        )
+    )
     dup_dates = data["_date"].duplicated(keep=False)
     if dup_dates.any():
-        issues.append(ImportIssue("warning", f"{int(dup_dates.sum())} rows share a date with another row; "
-                                  "all were added into their month"))
+        issues.append(
+            ImportIssue(
+                "warning", f"{int(dup_dates.sum())} rows share a date with another row; all were added into their month"
+            )
+        )
     # a month the file only partly covers would look like a collapse: exclude it, saying so
     slack = 1 if frequency == "daily" else 7
     first, last = data["_date"].min(), data["_date"].max()
@@ -248,9 +306,13 @@ def _aggregate(data: pd.DataFrame, cols: list[str], frequency: str, issues: list
         partial.append(last.to_period("M"))
     for month in dict.fromkeys(partial):
         rows = data.loc[data["_month"] == month, "_row"]
-        issues.append(ImportIssue(
-            "warning", f"month {month} is only partly covered by the file (rows {rows.min()}-{rows.max()}); "
-            "excluded so it does not look like a drop"))
+        issues.append(
+            ImportIssue(
+                "warning",
+                f"month {month} is only partly covered by the file (rows {rows.min()}-{rows.max()}); "
+                "excluded so it does not look like a drop",
+            )
+        )
         frame = frame.drop(index=month)
     if frame.empty:
         raise HistoryError("The file covers no complete month")
@@ -262,8 +324,12 @@ def _fill_calendar(frame: pd.DataFrame, issues: list[ImportIssue]) -> pd.DataFra
     missing = full.difference(frame.index)
     if len(missing):
         shown = ", ".join(str(m) for m in missing[:12]) + (" ..." if len(missing) > 12 else "")
-        issues.append(ImportIssue("warning", f"{len(missing)} missing month(s): {shown}; left empty "
-                                  "(filled by interpolation when forecasting)"))
+        issues.append(
+            ImportIssue(
+                "warning",
+                f"{len(missing)} missing month(s): {shown}; left empty (filled by interpolation when forecasting)",
+            )
+        )
     out = frame.reindex(full)
     out.index.name = "month"
     return out
@@ -282,22 +348,41 @@ def prepare_series(frame: pd.DataFrame, metric: str) -> tuple[pd.Series, list[Im
     first, last = present.idxmax(), present[::-1].idxmax()
     trimmed = series.loc[first:last]
     if len(trimmed) < len(series):
-        issues.append(ImportIssue("info", f"'{metric}' starts {first} and ends {last}; empty months "
-                                  "outside that span not used", column=metric))
+        issues.append(
+            ImportIssue(
+                "info",
+                f"'{metric}' starts {first} and ends {last}; empty months outside that span not used",
+                column=metric,
+            )
+        )
     gaps = trimmed.index[trimmed.isna().to_numpy()]
     if len(gaps):
         trimmed = trimmed.interpolate(method="linear")
-        issues.append(ImportIssue("warning", f"{len(gaps)} empty month(s) filled by straight-line "
-                                  f"interpolation: {', '.join(str(g) for g in gaps[:12])}", column=metric))
+        issues.append(
+            ImportIssue(
+                "warning",
+                f"{len(gaps)} empty month(s) filled by straight-line "
+                f"interpolation: {', '.join(str(g) for g in gaps[:12])}",
+                column=metric,
+            )
+        )
     n = len(trimmed)
     if n < MIN_HISTORY:
-        raise HistoryError(f"'{metric}' has {n} month{'s' if n != 1 else ''} of history; at least "
-                           f"{MIN_HISTORY} are needed to forecast")
+        raise HistoryError(
+            f"'{metric}' has {n} month{'s' if n != 1 else ''} of history; at least {MIN_HISTORY} are needed to forecast"
+        )
     if n < 2 * SEASON:
-        issues.append(ImportIssue("warning", f"'{metric}' has {n} months, fewer than two years: seasonal "
-                                  "models skipped, the forecast has no seasonality", column=metric))
+        issues.append(
+            ImportIssue(
+                "warning",
+                f"'{metric}' has {n} months, fewer than two years: seasonal "
+                "models skipped, the forecast has no seasonality",
+                column=metric,
+            )
+        )
     if (trimmed == 0).all():
-        issues.append(ImportIssue("warning", f"'{metric}' is zero in every month: the forecast is flat at "
-                                  "zero", column=metric))
+        issues.append(
+            ImportIssue("warning", f"'{metric}' is zero in every month: the forecast is flat at zero", column=metric)
+        )
     trimmed.name = metric
     return trimmed, issues

@@ -103,7 +103,7 @@ def _ets_candidates(positive: bool, seasonal: bool) -> list[tuple[str, str | Non
     out = []
     for err in errors:
         for trend, damped in trends:
-            for seas in ([None, err] if seasonal else [None]):
+            for seas in [None, err] if seasonal else [None]:
                 out.append((err, trend, damped, seas))
     return out
 
@@ -146,7 +146,11 @@ class AutoETS:
                 for init in dict.fromkeys([self.initialization, "estimated"]):
                     try:
                         res = ETSModel(
-                            endog, error=err, trend=trend, damped_trend=damped, seasonal=seas,
+                            endog,
+                            error=err,
+                            trend=trend,
+                            damped_trend=damped,
+                            seasonal=seas,
                             seasonal_periods=self.period if seas else None,
                             initialization_method=init,
                         ).fit(disp=False)
@@ -178,8 +182,7 @@ class AutoETS:
                     sd = (frame["pi_upper"].to_numpy() - mean) / Z95
                     return dist.normal(mean, sd)
                 # multiplicative: simulate with a fixed stream so the same fit gives the same bands
-                sims = res.simulate(h, anchor="end", repetitions=self.n_sim,
-                                    rng=np.random.default_rng(20240601))
+                sims = res.simulate(h, anchor="end", repetitions=self.n_sim, rng=np.random.default_rng(20240601))
                 return dist.sample(np.asarray(sims).reshape(h, -1))
 
         return FittedModel(self.name, _ets_label(*form), y, point, marginals)
@@ -228,8 +231,9 @@ class LogSARIMAX:
             return dist.lognormal(mean, se) if use_log else dist.normal(mean, se)
 
         label = "SARIMAX(0,1,1)(0,1,1)12" if seasonal else "ARIMA(0,1,1)"
-        return FittedModel(self.name, label + (" on log scale" if use_log else ""), y, point, marginals,
-                           params=np.asarray(res.params))
+        return FittedModel(
+            self.name, label + (" on log scale" if use_log else ""), y, point, marginals, params=np.asarray(res.params)
+        )
 
 
 # --------------------------------------------------------------------------- Theta
@@ -251,8 +255,10 @@ class Theta:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             res = ThetaModel(
-                pd.Series(y), period=self.period if seasonal else 1,
-                deseasonalize=seasonal, method=method,
+                pd.Series(y),
+                period=self.period if seasonal else 1,
+                deseasonalize=seasonal,
+                method=method,
             ).fit()
 
         def point(h: int) -> np.ndarray:

@@ -133,7 +133,11 @@ def _created(t: Tables) -> pd.DataFrame:
 
 def _activities(t: Tables) -> pd.DataFrame:
     a = t.activities
-    minutes = pd.to_numeric(a["response_minutes"], errors="coerce").to_numpy(dtype=float) if "response_minutes" in a else np.full(len(a), np.nan)
+    minutes = (
+        pd.to_numeric(a["response_minutes"], errors="coerce").to_numpy(dtype=float)
+        if "response_minutes" in a
+        else np.full(len(a), np.nan)
+    )
     has = np.isfinite(minutes)
     frame = pd.DataFrame(
         {
@@ -153,14 +157,26 @@ def _working_days(reps: np.ndarray, first: pd.Timestamp, last: pd.Timestamp) -> 
     """One row per rep per working day (Mon-Fri) the log covers: the denominator of activity rates."""
     days = pd.bdate_range(first, last)
     return pd.DataFrame(
-        {"rep": np.repeat(reps, len(days)), "date": np.tile(days.to_numpy(), len(reps)), "activities": 0.0, "working_days": 1.0}
+        {
+            "rep": np.repeat(reps, len(days)),
+            "date": np.tile(days.to_numpy(), len(reps)),
+            "activities": 0.0,
+            "working_days": 1.0,
+        }
     )
 
 
 def _prospects(t: Tables) -> pd.DataFrame:
     a = t.activities
     a = a[a["prospect"].notna() & (a["prospect"].astype(str).str.strip() != "")]
-    return pd.DataFrame({"rep": a["rep"].to_numpy(), "date": pd.to_datetime(a["date"]).to_numpy(), "touches": 1.0, "prospect": a["prospect"].astype(str).to_numpy()})
+    return pd.DataFrame(
+        {
+            "rep": a["rep"].to_numpy(),
+            "date": pd.to_datetime(a["date"]).to_numpy(),
+            "touches": 1.0,
+            "prospect": a["prospect"].astype(str).to_numpy(),
+        }
+    )
 
 
 def _monthly(t: Tables) -> pd.DataFrame:
@@ -178,7 +194,11 @@ def _monthly(t: Tables) -> pd.DataFrame:
 
 
 BUILDERS: dict[str, Callable[[Tables], pd.DataFrame]] = {
-    "closed": _closed, "created": _created, "activities": _activities, "prospects": _prospects, "monthly": _monthly,
+    "closed": _closed,
+    "created": _created,
+    "activities": _activities,
+    "prospects": _prospects,
+    "monthly": _monthly,
 }
 
 
@@ -193,7 +213,9 @@ class Formula:
     numerator: str
     denominator: str | None  # None: the value is the numerator itself (a count or total)
     zero_note: str = ""
-    scale: float = 1.0  # the denominator's sum is divided by this (working days / 5 = weeks); value = numerator / denominator
+    scale: float = (
+        1.0  # the denominator's sum is divided by this (working days / 5 = weeks); value = numerator / denominator
+    )
 
 
 FORMULAS: dict[str, Formula] = {
@@ -202,10 +224,14 @@ FORMULAS: dict[str, Formula] = {
     "bookings": Formula("closed", "won_amount", None),
     "win_rate": Formula("closed", "won", "closed", "0 / 0: no deals won or lost in this period"),
     "avg_deal_size": Formula("closed", "won_amount", "won_with_amount", "no won deals with an amount in this period"),
-    "sales_cycle_days": Formula("closed", "cycle_days", "won_with_dates", "no won deals with both dates in this period"),
+    "sales_cycle_days": Formula(
+        "closed", "cycle_days", "won_with_dates", "no won deals with both dates in this period"
+    ),
     "activities_per_day": Formula("activities", "activities", "working_days", "no working days in this period"),
     "activities_per_week": Formula("activities", "activities", "working_days", "no working days in this period", 5.0),
-    "lead_response_minutes": Formula("activities", "response_minutes", "responses", "no lead responses logged in this period"),
+    "lead_response_minutes": Formula(
+        "activities", "response_minutes", "responses", "no lead responses logged in this period"
+    ),
     "touchpoints_per_prospect": Formula("prospects", "touches", "pairs", "no prospects touched in this period"),
     "leads": Formula("monthly", "leads", None),
     "traffic_to_lead": Formula("monthly", "leads", "visitors", "no visitors recorded (division by zero)"),
@@ -215,12 +241,27 @@ FORMULAS: dict[str, Formula] = {
     "sql_to_opportunity": Formula("monthly", "opportunities", "sqls", "no SQLs (division by zero)"),
     "cost_per_lead": Formula("monthly", "marketing_spend", "leads", "no leads (division by zero)"),
     "cac": Formula("monthly", "acquisition_spend", "new_customers", "no new customers (division by zero)"),
-    "clv": Formula("monthly", "mrr_gross_profit", "churned_customers", "no churned customers: lifetime unbounded (division by zero)"),
-    "churn_rate": Formula("monthly", "churned_customers", "customers_start", "no customers at the start (division by zero)"),
+    "clv": Formula(
+        "monthly",
+        "mrr_gross_profit",
+        "churned_customers",
+        "no churned customers: lifetime unbounded (division by zero)",
+    ),
+    "churn_rate": Formula(
+        "monthly", "churned_customers", "customers_start", "no customers at the start (division by zero)"
+    ),
     "marketing_roi": Formula("monthly", "roi_net", "marketing_spend", "no marketing spend (division by zero)"),
 }
 # KPIs combining two formulas or needing a post-step: handled in `_special`.
-SPECIAL = ("revenue_growth", "quota_attainment", "share_at_quota", "ltv_to_cac", "cac_payback_months", "pipeline_coverage", "ramp_months")
+SPECIAL = (
+    "revenue_growth",
+    "quota_attainment",
+    "share_at_quota",
+    "ltv_to_cac",
+    "cac_payback_months",
+    "pipeline_coverage",
+    "ramp_months",
+)
 
 
 def missing_data(t: Tables, key: str) -> str | None:
@@ -260,7 +301,9 @@ def compute(t: Tables, period: str = "month", keys: list[str] | None = None) -> 
         if period in ("day", "week") and get(key).source == "monthly":
             needs[key] = "needs: data by day or week (the monthly table has one row per month)"
             continue
-        by_kpi[key] = _special(t, key, period, cache) if key in SPECIAL else _ratio(t, key, FORMULAS[key], period, cache)
+        by_kpi[key] = (
+            _special(t, key, period, cache) if key in SPECIAL else _ratio(t, key, FORMULAS[key], period, cache)
+        )
     return KPIValues(by_kpi=by_kpi, needs=needs, messages=coverage_messages(t))
 
 
@@ -306,7 +349,18 @@ def _ratio(t: Tables, key: str, f: Formula, period: str, cache: dict) -> pd.Data
                 value = np.where(den != 0, num / den, np.nan)
             note = np.where(den != 0, "", f.zero_note).astype(object)
         note[np.isnan(num)] = ABSENT_NOTE
-        out.append(pd.DataFrame({"rep": frame["rep"].to_numpy(), "period": frame["period"].to_numpy(), "value": value, "numerator": num, "denominator": den, "note": note}))
+        out.append(
+            pd.DataFrame(
+                {
+                    "rep": frame["rep"].to_numpy(),
+                    "period": frame["period"].to_numpy(),
+                    "value": value,
+                    "numerator": num,
+                    "denominator": den,
+                    "note": note,
+                }
+            )
+        )
     return pd.concat(out, ignore_index=True)
 
 

@@ -16,7 +16,9 @@ TEAM = ""
 
 
 def _frame(rep, period, value, num, den, note) -> pd.DataFrame:
-    return pd.DataFrame({"rep": rep, "period": period, "value": value, "numerator": num, "denominator": den, "note": note})
+    return pd.DataFrame(
+        {"rep": rep, "period": period, "value": value, "numerator": num, "denominator": den, "note": note}
+    )
 
 
 def derived(t, key: str, period: str, grouped: Callable, ratio: Callable) -> pd.DataFrame:
@@ -49,14 +51,27 @@ def derived(t, key: str, period: str, grouped: Callable, ratio: Callable) -> pd.
             return pd.concat(
                 [
                     _frame(TEAM, team["period"].to_numpy(), team_book / team_quota, team_book, team_quota, ""),
-                    _frame(per_rep["rep"].to_numpy(), per_rep["period"].to_numpy(), attainment, bookings, quota,
-                           np.where(np.isfinite(bookings), "", "rep not in this table: no data")),
+                    _frame(
+                        per_rep["rep"].to_numpy(),
+                        per_rep["period"].to_numpy(),
+                        attainment,
+                        bookings,
+                        quota,
+                        np.where(np.isfinite(bookings), "", "rep not in this table: no data"),
+                    ),
                 ],
                 ignore_index=True,
             )
         at = per_rep.assign(at_quota=(attainment >= 1.0).astype(float), one=np.isfinite(attainment).astype(float))
         at = at.groupby("period")[["at_quota", "one"]].sum()
-        return _frame(TEAM, at.index.to_numpy(), at["at_quota"].to_numpy() / at["one"].to_numpy(), at["at_quota"].to_numpy(), at["one"].to_numpy(), "")
+        return _frame(
+            TEAM,
+            at.index.to_numpy(),
+            at["at_quota"].to_numpy() / at["one"].to_numpy(),
+            at["at_quota"].to_numpy(),
+            at["one"].to_numpy(),
+            "",
+        )
 
     if key in ("ltv_to_cac", "cac_payback_months"):
         _, team = grouped("monthly")
@@ -84,6 +99,13 @@ def derived(t, key: str, period: str, grouped: Callable, ratio: Callable) -> pd.
 
         label = period_of(pd.Series([latest]), period).iloc[0]
         target = float(t.coverage_target)
-        return _frame(TEAM, [label], [open_amount / target], [open_amount], [target], "open pipeline now vs the next period's target")
+        return _frame(
+            TEAM,
+            [label],
+            [open_amount / target],
+            [open_amount],
+            [target],
+            "open pipeline now vs the next period's target",
+        )
 
     raise KeyError(f"{get(key).name} is not computed from these tables")

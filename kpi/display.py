@@ -9,7 +9,14 @@ import math
 
 from kpi.catalogue import get
 
-UNIT_SUFFIX = {"days": " days", "minutes": " min", "months": " months", "per_day": " /day", "per_week": " /week", "multiple": "x"}
+UNIT_SUFFIX = {
+    "days": " days",
+    "minutes": " min",
+    "months": " months",
+    "per_day": " /day",
+    "per_week": " /week",
+    "multiple": "x",
+}
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -39,5 +46,14 @@ def input_scale(key: str) -> float:
 def input_label(key: str) -> str:
     """Unit shown next to an input box."""
     unit = get(key).unit
-    return {"share": "%", "currency": "$", "days": "days", "minutes": "minutes", "months": "months", "per_day": "per day",
-            "per_week": "per week", "multiple": "x", "count": "count"}[unit]
+    return {
+        "share": "%",
+        "currency": "$",
+        "days": "days",
+        "minutes": "minutes",
+        "months": "months",
+        "per_day": "per day",
+        "per_week": "per week",
+        "multiple": "x",
+        "count": "count",
+    }[unit]

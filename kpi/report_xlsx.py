@@ -43,10 +43,12 @@ def _cell(value: object) -> object:
 
 
 def _number_format(unit: str) -> str:
-    return {"share": "0.0%", "currency": "#,##0", "multiple": "0.00\"x\""}.get(unit, "#,##0.0")
+    return {"share": "0.0%", "currency": "#,##0", "multiple": '0.00"x"'}.get(unit, "#,##0.0")
 
 
-def write_xlsx(card, path: str | Path | None = None, *, title: str = "KPI scorecard", notes: list[str] | None = None) -> bytes:
+def write_xlsx(
+    card, path: str | Path | None = None, *, title: str = "KPI scorecard", notes: list[str] | None = None
+) -> bytes:
     """The workbook as bytes (and written to `path` when given). `card` is a simulate.scorecard.Scorecard."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
@@ -74,16 +76,58 @@ def write_xlsx(card, path: str | Path | None = None, *, title: str = "KPI scorec
     ws["A1"].font = Font(bold=True, size=14)
     for line in notes or []:
         ws.append([_cell(line)])
-    ws.append(["Status: green = at or better than the green threshold; amber = between amber and green; red = worse than amber."])
+    ws.append(
+        [
+            "Status: green = at or better than the green threshold; amber = between amber and green; red = worse than amber."
+        ]
+    )
     start = ws.max_row + 2
-    names = ["KPI", "Scope", "Period", "Latest period", "Actual", "Target", "Green from", "Amber from", "Status",
-             "Reps meeting", "Met historically", "Expected to meet", "Standard for share", "Chance next period", "Formula", "Note"]
+    names = [
+        "KPI",
+        "Scope",
+        "Period",
+        "Latest period",
+        "Actual",
+        "Target",
+        "Green from",
+        "Amber from",
+        "Status",
+        "Reps meeting",
+        "Met historically",
+        "Expected to meet",
+        "Standard for share",
+        "Chance next period",
+        "Formula",
+        "Note",
+    ]
     header(ws, names, start)
     for r, row in enumerate(card.rows.itertuples(index=False), start=start + 1):
-        reps = f"{int(row.reps_meeting)} of {int(row.reps_measured)}" if row.scope == "rep" and row.reps_measured == row.reps_measured else ""
-        chance = row.chance_next if row.chance_next is not None and row.chance_next == row.chance_next else row.chance_note
-        values = [row.name, row.scope, row.period, row.latest_period, row.actual, row.target, row.green, row.amber, row.status,
-                  reps, row.historical_share, row.expected_share, row.standard_for_share, chance, row.formula, row.note]
+        reps = (
+            f"{int(row.reps_meeting)} of {int(row.reps_measured)}"
+            if row.scope == "rep" and row.reps_measured == row.reps_measured
+            else ""
+        )
+        chance = (
+            row.chance_next if row.chance_next is not None and row.chance_next == row.chance_next else row.chance_note
+        )
+        values = [
+            row.name,
+            row.scope,
+            row.period,
+            row.latest_period,
+            row.actual,
+            row.target,
+            row.green,
+            row.amber,
+            row.status,
+            reps,
+            row.historical_share,
+            row.expected_share,
+            row.standard_for_share,
+            chance,
+            row.formula,
+            row.note,
+        ]
         for c, v in enumerate(values, start=1):
             ws.cell(row=r, column=c, value=_cell(v))
         for c in (5, 6, 7, 8, 13):
@@ -99,7 +143,9 @@ def write_xlsx(card, path: str | Path | None = None, *, title: str = "KPI scorec
 
     ws = wb.create_sheet("Reps")
     rep_std = [s for s in card.standards.standards if s.scope == "rep" and s.kpi in card.reps.columns]
-    ws.append(["Latest period per standard; each value cell is filled by its status. Formulas: see the Formulas sheet."])
+    ws.append(
+        ["Latest period per standard; each value cell is filled by its status. Formulas: see the Formulas sheet."]
+    )
     header(ws, ["Rep"] + [get(s.kpi).name for s in rep_std] + ["Red count"], 2)
     for r, row in enumerate(card.reps.to_dict(orient="records"), start=3):
         ws.cell(row=r, column=1, value=_cell(row["rep"]))
@@ -111,28 +157,95 @@ def write_xlsx(card, path: str | Path | None = None, *, title: str = "KPI scorec
     widths(ws, [24] + [18] * len(rep_std) + [10])
 
     ws = wb.create_sheet("Attainability")
-    ws.append(["Met historically = share of rep-periods (last periods) that met the standard; expected = average of each rep's "
-               "simulated chance next period; standard for share = the level that the chosen share of reps can meet."])
-    header(ws, ["KPI", "Reps", "Met historically", "Expected to meet", "MC std error", "Share goal", "Standard for share (history)",
-                "Standard for share (expected)"], 2)
+    ws.append(
+        [
+            "Met historically = share of rep-periods (last periods) that met the standard; expected = average of each rep's "
+            "simulated chance next period; standard for share = the level that the chosen share of reps can meet."
+        ]
+    )
+    header(
+        ws,
+        [
+            "KPI",
+            "Reps",
+            "Met historically",
+            "Expected to meet",
+            "MC std error",
+            "Share goal",
+            "Standard for share (history)",
+            "Standard for share (expected)",
+        ],
+        2,
+    )
     for a in card.attain.values():
-        ws.append([_cell(v) for v in (get(a.kpi).name, a.reps, a.historical_share, a.expected_share, a.expected_share_mc_se,
-                                      a.share_goal, a.standard_for_share_historical, a.standard_for_share_expected)])
+        ws.append(
+            [
+                _cell(v)
+                for v in (
+                    get(a.kpi).name,
+                    a.reps,
+                    a.historical_share,
+                    a.expected_share,
+                    a.expected_share_mc_se,
+                    a.share_goal,
+                    a.standard_for_share_historical,
+                    a.standard_for_share_expected,
+                )
+            ]
+        )
 
     ws = wb.create_sheet("Fairness")
     if card.fair is not None:
         ws.append([_cell(card.fair.message)])
-        ws.append(["Leads = new opportunities assigned per rep; flag when under 75% or over 125% of the team average per rep."])
-        ws.append(["Lead value = average over a rep's leads of their product's team bookings per closed deal; vs team = "
-                   "that value / the team's."])
-        header(ws, ["Rep", "Leads", "Leads per period", "Share of average", "Lead value", "Lead value vs team", "Flag"], 4)
+        ws.append(
+            [
+                "Leads = new opportunities assigned per rep; flag when under 75% or over 125% of the team average per rep."
+            ]
+        )
+        ws.append(
+            [
+                "Lead value = average over a rep's leads of their product's team bookings per closed deal; vs team = "
+                "that value / the team's."
+            ]
+        )
+        header(
+            ws, ["Rep", "Leads", "Leads per period", "Share of average", "Lead value", "Lead value vs team", "Flag"], 4
+        )
         for row in card.fair.per_rep.to_dict(orient="records"):
-            ws.append([_cell(row.get(k)) for k in ("rep", "leads", "leads_per_period", "share_of_average", "lead_value", "lead_value_of_team", "flag")])
+            ws.append(
+                [
+                    _cell(row.get(k))
+                    for k in (
+                        "rep",
+                        "leads",
+                        "leads_per_period",
+                        "share_of_average",
+                        "lead_value",
+                        "lead_value_of_team",
+                        "flag",
+                    )
+                ]
+            )
 
     ws = wb.create_sheet("KPIs")
     header(ws, ["Key", "KPI", "Category", "Latest period", "Team value", "Unit", "Better when", "Formula", "Note"])
     for row in card.overview.itertuples(index=False):
-        ws.append([_cell(v) for v in (row.kpi, row.name, row.category, row.period, row.value, row.unit, row.direction, row.formula, row.note)])
+        ws.append(
+            [
+                _cell(v)
+                for v in (
+                    row.kpi,
+                    row.name,
+                    row.category,
+                    row.period,
+                    row.value,
+                    row.unit,
+                    row.direction,
+                    row.formula,
+                    row.note,
+                )
+            ]
+        )
 
     ws = wb.create_sheet("Standards")
     ws.append(["attainable_share", card.standards.attainable_share])
@@ -170,21 +283,48 @@ def read_standards_xlsx(source: bytes | str | Path):
         raise ScenarioError("file", "the workbook has no 'Standards' sheet; export one from the scorecard first")
     rows = list(wb["Standards"].iter_rows(values_only=True))
     if len(rows) < 2 or rows[0][0] != "attainable_share" or tuple(rows[1][: len(STANDARD_FIELDS)]) != STANDARD_FIELDS:
-        raise ScenarioError("file", f"the 'Standards' sheet must start with attainable_share and the columns {', '.join(STANDARD_FIELDS)}")
-    items = [dict(zip(STANDARD_FIELDS, r[: len(STANDARD_FIELDS)], strict=True)) for r in rows[2:] if r and r[0] is not None]
+        raise ScenarioError(
+            "file",
+            f"the 'Standards' sheet must start with attainable_share and the columns {', '.join(STANDARD_FIELDS)}",
+        )
+    items = [
+        dict(zip(STANDARD_FIELDS, r[: len(STANDARD_FIELDS)], strict=True)) for r in rows[2:] if r and r[0] is not None
+    ]
     return StandardSet.from_dict({"attainable_share": rows[0][1], "standards": items})
 
 
 def scorecard_csv(card) -> str:
     """One CSV with every standard and every rep value: a header block states each formula."""
-    lines = [f"# {k.key}: {k.formula}" for k in CATALOGUE.values() if k.key in {s.kpi for s in card.standards.standards}]
-    table = card.rows[["kpi", "name", "scope", "period", "latest_period", "actual", "target", "green", "amber", "status",
-                       "reps_meeting", "reps_measured", "historical_share", "expected_share", "standard_for_share", "chance_next"]]
+    lines = [
+        f"# {k.key}: {k.formula}" for k in CATALOGUE.values() if k.key in {s.kpi for s in card.standards.standards}
+    ]
+    table = card.rows[
+        [
+            "kpi",
+            "name",
+            "scope",
+            "period",
+            "latest_period",
+            "actual",
+            "target",
+            "green",
+            "amber",
+            "status",
+            "reps_meeting",
+            "reps_measured",
+            "historical_share",
+            "expected_share",
+            "standard_for_share",
+            "chance_next",
+        ]
+    ]
     table = table.map(safe_text)
     reps = []
     for s in card.standards.standards:
         if s.scope == "rep" and s.kpi in card.reps.columns:
-            part = card.reps[["rep", s.kpi, f"{s.kpi}__status"]].rename(columns={s.kpi: "value", f"{s.kpi}__status": "status"})
+            part = card.reps[["rep", s.kpi, f"{s.kpi}__status"]].rename(
+                columns={s.kpi: "value", f"{s.kpi}__status": "status"}
+            )
             reps.append(part.assign(kpi=s.kpi)[["kpi", "rep", "value", "status"]])
     out = io.StringIO()
     out.write("\n".join(lines) + "\n")

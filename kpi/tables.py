@@ -20,8 +20,20 @@ MAX_BYTES = 50_000_000
 ACTIVITY_COLUMNS = ("rep", "date", "type")  # required
 ACTIVITY_OPTIONAL = ("response_minutes", "prospect")
 MONTHLY_NUMERIC = (
-    "visitors", "bounced_visits", "leads", "mqls", "sqls", "opportunities", "new_customers", "marketing_spend",
-    "sales_spend", "marketing_sourced_revenue", "mrr", "gross_margin", "customers_start", "churned_customers",
+    "visitors",
+    "bounced_visits",
+    "leads",
+    "mqls",
+    "sqls",
+    "opportunities",
+    "new_customers",
+    "marketing_spend",
+    "sales_spend",
+    "marketing_sourced_revenue",
+    "mrr",
+    "gross_margin",
+    "customers_start",
+    "churned_customers",
 )
 
 
@@ -85,7 +97,13 @@ def read_activities(source: bytes | str | Path) -> TableRead:
         minutes = pd.to_numeric(raw["response_minutes"], errors="coerce")
         bad = raw["response_minutes"].notna() & (minutes.isna() | (minutes < 0) | (minutes > 60 * 24 * 60))
         for i in raw.index[bad & (reasons == "")]:
-            repaired.append((int(line[i]), "repaired", f"response_minutes {raw.at[i, 'response_minutes']!r} is not 0-86400 minutes: left blank"))
+            repaired.append(
+                (
+                    int(line[i]),
+                    "repaired",
+                    f"response_minutes {raw.at[i, 'response_minutes']!r} is not 0-86400 minutes: left blank",
+                )
+            )
         minutes = minutes.where(~bad)
     keep = reasons == ""
     report = [(int(line[i]), "excluded", reasons[i]) for i in raw.index[~keep]] + repaired
@@ -95,7 +113,9 @@ def read_activities(source: bytes | str | Path) -> TableRead:
             "date": dates,
             "type": raw["type"].fillna("").str.strip().str.lower(),
             "response_minutes": minutes,
-            "prospect": raw["prospect"].str.strip() if "prospect" in raw else pd.Series(pd.NA, index=raw.index, dtype=object),
+            "prospect": raw["prospect"].str.strip()
+            if "prospect" in raw
+            else pd.Series(pd.NA, index=raw.index, dtype=object),
         }
     )[keep].reset_index(drop=True)
     if frame.empty:
@@ -107,7 +127,9 @@ def read_monthly(source: bytes | str | Path) -> TableRead:
     """Monthly KPI table: month (YYYY-MM) plus any of MONTHLY_NUMERIC (team totals, >= 0; gross_margin 0-1)."""
     raw = _read_csv(source, "The monthly KPI table")
     if "month" not in raw.columns:
-        raise TableError("The monthly KPI table needs a 'month' column (YYYY-MM) and team totals such as leads, mqls, sqls")
+        raise TableError(
+            "The monthly KPI table needs a 'month' column (YYYY-MM) and team totals such as leads, mqls, sqls"
+        )
     known = [c for c in MONTHLY_NUMERIC if c in raw.columns]
     if not known:
         raise TableError(f"The monthly KPI table has none of the columns {', '.join(MONTHLY_NUMERIC)}")
@@ -115,7 +137,10 @@ def read_monthly(source: bytes | str | Path) -> TableRead:
     months = pd.to_datetime(raw["month"].str.strip(), format="%Y-%m", errors="coerce")
     report = [(int(line[i]), "excluded", "month missing or not YYYY-MM") for i in raw.index[months.isna()]]
     dupes = months.duplicated(keep="first") & months.notna()
-    report += [(int(line[i]), "excluded", f"month {raw.at[i, 'month']} appears twice; first row kept") for i in raw.index[dupes]]
+    report += [
+        (int(line[i]), "excluded", f"month {raw.at[i, 'month']} appears twice; first row kept")
+        for i in raw.index[dupes]
+    ]
     keep = months.notna() & ~dupes
     frame = pd.DataFrame({"month": months.dt.strftime("%Y-%m")})
     for column in known:

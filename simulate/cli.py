@@ -94,8 +94,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     won, rev = payload["won_deals"], payload["revenue"]
     print(f"Scenario: {scenario.name}  ({trials:,} trials, seed {seed})")
     print(f"Target period: {payload['period']}")
-    print(f"  won deals  mean {count(won['mean'])}  P10 {count(won['p10'])}  P50 {count(won['p50'])}  P90 {count(won['p90'])}")
-    print(f"  revenue    mean {money(rev['mean'])}  P10 {money(rev['p10'])}  P50 {money(rev['p50'])}  P90 {money(rev['p90'])}")
+    print(
+        f"  won deals  mean {count(won['mean'])}  P10 {count(won['p10'])}  P50 {count(won['p50'])}  P90 {count(won['p90'])}"
+    )
+    print(
+        f"  revenue    mean {money(rev['mean'])}  P10 {money(rev['p10'])}  P50 {money(rev['p50'])}  P90 {money(rev['p90'])}"
+    )
     print(f"  chance of hitting the target: {payload['p_hit_target']:.1%} (+/- {payload['p_hit_target_mc_se']:.1%})")
     print(payload["sentence"])
     return 0

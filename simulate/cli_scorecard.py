@@ -25,10 +25,16 @@ def register(subparsers) -> None:
     p.add_argument("--activities", help="activity log CSV: rep, date (YYYY-MM-DD), type[, response_minutes, prospect]")
     p.add_argument("--monthly", help="monthly KPI table CSV: month (YYYY-MM) and team totals (leads, mqls, spend, ...)")
     p.add_argument("--standards", help="standards JSON (or a scenario JSON, or an exported scorecard .xlsx)")
-    p.add_argument("--quota", type=float, default=None, help="quota per rep per month, in currency (for quota attainment)")
-    p.add_argument("--date-format", default=None, help="date format of the CRM file when it is ambiguous, e.g. M/D/YYYY")
+    p.add_argument(
+        "--quota", type=float, default=None, help="quota per rep per month, in currency (for quota attainment)"
+    )
+    p.add_argument(
+        "--date-format", default=None, help="date format of the CRM file when it is ambiguous, e.g. M/D/YYYY"
+    )
     p.add_argument("--scenario", help="scenario JSON for the chance of meeting team standards next period")
-    p.add_argument("--trials", type=int, default=2_000, help="Monte Carlo trials for the chance next period (default 2000)")
+    p.add_argument(
+        "--trials", type=int, default=2_000, help="Monte Carlo trials for the chance next period (default 2000)"
+    )
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
     p.add_argument("--window", type=int, default=6, help="periods of history used for attainability (default 6)")
     p.add_argument("--out", help="write the scorecard workbook (.xlsx) here")
@@ -66,8 +72,10 @@ def _tables(args):
         imported = crm.load_opportunities(_file(args.opportunities, "opportunities file"), date_format=args.date_format)
     except crm.CrmImportError as exc:
         raise UsageError(f"{args.opportunities}: {exc.message}") from None
-    notes = [f"Opportunities: {len(imported.opportunities):,} imported from {Path(args.opportunities).name}; "
-             f"{len(imported.excluded):,} rows excluded (see the import report)."]
+    notes = [
+        f"Opportunities: {len(imported.opportunities):,} imported from {Path(args.opportunities).name}; "
+        f"{len(imported.excluded):,} rows excluded (see the import report)."
+    ]
     activities = monthly = None
     try:
         if args.activities:
@@ -82,7 +90,9 @@ def _tables(args):
         raise UsageError(str(exc)) from None
     if args.quota is not None and not (args.quota > 0 and math.isfinite(args.quota)):
         raise UsageError(f"--quota must be a positive amount per rep per month (got {args.quota:g})")
-    return Tables(opportunities=imported.opportunities, activities=activities, monthly=monthly, quota_per_month=args.quota), notes
+    return Tables(
+        opportunities=imported.opportunities, activities=activities, monthly=monthly, quota_per_month=args.quota
+    ), notes
 
 
 def cmd_scorecard(args: argparse.Namespace) -> int:
@@ -146,7 +156,11 @@ def _print_text(card, notes: list[str], out: str | None) -> None:
             shown = money(row.actual)
         else:
             shown = f"{row.actual:,.1f}"
-        scope = f"{int(row.reps_meeting)}/{int(row.reps_measured)} reps meet" if row.scope == "rep" and row.reps_measured == row.reps_measured else "team"
+        scope = (
+            f"{int(row.reps_meeting)}/{int(row.reps_measured)} reps meet"
+            if row.scope == "rep" and row.reps_measured == row.reps_measured
+            else "team"
+        )
         print(f"{row.status.upper():8} {row.name[:34]:34} {shown:>14}  ({scope}, {row.latest_period or '-'})")
     if card.fair is not None:
         print()

@@ -97,7 +97,11 @@ def value_plan(tables: Tables, standards: StandardSet) -> tuple[Tables, list[tup
     periods = sorted({s.period for s in standards.standards} | {"month"}, key=["day", "week", "month", "quarter"].index)
     plan = []
     for period in periods:
-        keys = None if period == "month" else tuple(sorted({s.kpi for s in standards.standards if s.period == period} | {"new_opportunities"}))
+        keys = (
+            None
+            if period == "month"
+            else tuple(sorted({s.kpi for s in standards.standards if s.period == period} | {"new_opportunities"}))
+        )
         plan.append((period, keys))
     return tables, plan
 
@@ -204,17 +208,52 @@ def build_scorecard(
 
 
 ROW_COLUMNS = [
-    "kpi", "name", "scope", "period", "latest_period", "actual", "target", "green", "amber", "status", "unit", "direction",
-    "reps_meeting", "reps_measured", "historical_share", "expected_share", "standard_for_share", "chance_next",
-    "chance_next_se", "chance_note", "formula", "note",
+    "kpi",
+    "name",
+    "scope",
+    "period",
+    "latest_period",
+    "actual",
+    "target",
+    "green",
+    "amber",
+    "status",
+    "unit",
+    "direction",
+    "reps_meeting",
+    "reps_measured",
+    "historical_share",
+    "expected_share",
+    "standard_for_share",
+    "chance_next",
+    "chance_next_se",
+    "chance_note",
+    "formula",
+    "note",
 ]
 
 
-def _score_row(std: Standard, kv: KPIValues, result, share_goal, window, trials, seed) -> tuple[dict, Attainability | None]:
+def _score_row(
+    std: Standard, kv: KPIValues, result, share_goal, window, trials, seed
+) -> tuple[dict, Attainability | None]:
     k = get(std.kpi)
-    base = {"kpi": std.kpi, "name": k.name, "scope": std.scope, "period": std.period, "target": std.target, "green": std.green,
-            "amber": std.amber, "unit": k.unit, "direction": k.direction, "formula": k.formula}
-    chance = chance_next_period(result, std) if result is not None else NextPeriodChance(std.kpi, None, None, "", "no scenario run")
+    base = {
+        "kpi": std.kpi,
+        "name": k.name,
+        "scope": std.scope,
+        "period": std.period,
+        "target": std.target,
+        "green": std.green,
+        "amber": std.amber,
+        "unit": k.unit,
+        "direction": k.direction,
+        "formula": k.formula,
+    }
+    chance = (
+        chance_next_period(result, std)
+        if result is not None
+        else NextPeriodChance(std.kpi, None, None, "", "no scenario run")
+    )
     base.update(chance_next=chance.p, chance_next_se=chance.mc_se, chance_note=chance.reason)
     if std.kpi in kv.needs:
         return {**base, "status": "no data", "note": kv.needs[std.kpi], "actual": np.nan}, None
@@ -230,9 +269,18 @@ def _score_row(std: Standard, kv: KPIValues, result, share_goal, window, trials,
         median = float(np.median(measured)) if len(measured) else float("nan")
         meeting = int(sum(std.meets(v) for v in measured))
         a = attainability(rep_rows, std, share_goal=share_goal, window=window, trials=trials, seed=seed)
-        out.update(actual=median, status=std.status(median), note=note or ("median rep" if len(measured) else "no rep has a value"))
-        out.update(reps_meeting=meeting, reps_measured=len(measured), historical_share=a.historical_share,
-                   expected_share=a.expected_share, standard_for_share=a.standard_for_share_expected)
+        out.update(
+            actual=median,
+            status=std.status(median),
+            note=note or ("median rep" if len(measured) else "no rep has a value"),
+        )
+        out.update(
+            reps_meeting=meeting,
+            reps_measured=len(measured),
+            historical_share=a.historical_share,
+            expected_share=a.expected_share,
+            standard_for_share=a.standard_for_share_expected,
+        )
     return out, a
 
 
@@ -271,10 +319,32 @@ def _overview(month: KPIValues) -> pd.DataFrame:
     rows = []
     for key, k in CATALOGUE.items():
         if key in month.needs:
-            rows.append({"kpi": key, "name": k.name, "category": k.category, "period": None, "value": np.nan, "unit": k.unit,
-                         "direction": k.direction, "formula": k.formula, "note": month.needs[key]})
+            rows.append(
+                {
+                    "kpi": key,
+                    "name": k.name,
+                    "category": k.category,
+                    "period": None,
+                    "value": np.nan,
+                    "unit": k.unit,
+                    "direction": k.direction,
+                    "formula": k.formula,
+                    "note": month.needs[key],
+                }
+            )
             continue
         period, value, note = _latest(month.team(key))
-        rows.append({"kpi": key, "name": k.name, "category": k.category, "period": period, "value": value, "unit": k.unit,
-                     "direction": k.direction, "formula": k.formula, "note": note})
+        rows.append(
+            {
+                "kpi": key,
+                "name": k.name,
+                "category": k.category,
+                "period": period,
+                "value": value,
+                "unit": k.unit,
+                "direction": k.direction,
+                "formula": k.formula,
+                "note": note,
+            }
+        )
     return pd.DataFrame(rows)

@@ -128,13 +128,25 @@ def attainability(
     exp_standard = float(np.nanquantile(draws, q_hist)) if judged.any() else float("nan")
     met = valued.assign(m=meets).groupby("rep")["m"].mean().reindex(reps).to_numpy(dtype=float)
     per_rep = pd.DataFrame(
-        {"rep": reps, "periods": periods.astype(int) if reps else [], "value": _pooled(num, den, np.full(len(reps), np.nan)) if reps else [],
-         "met_share": met, "chance_next": chance if reps else []}
+        {
+            "rep": reps,
+            "periods": periods.astype(int) if reps else [],
+            "value": _pooled(num, den, np.full(len(reps), np.nan)) if reps else [],
+            "met_share": met,
+            "chance_next": chance if reps else [],
+        }
     )
     return Attainability(
-        kpi=standard.kpi, reps=len(reps), rep_periods=len(values), historical_share=hist_share, expected_share=expected,
-        expected_share_mc_se=se, share_goal=share_goal, standard_for_share_historical=hist_standard,
-        standard_for_share_expected=exp_standard, per_rep=per_rep,
+        kpi=standard.kpi,
+        reps=len(reps),
+        rep_periods=len(values),
+        historical_share=hist_share,
+        expected_share=expected,
+        expected_share_mc_se=se,
+        share_goal=share_goal,
+        standard_for_share_historical=hist_standard,
+        standard_for_share_expected=exp_standard,
+        per_rep=per_rep,
     )
 
 
@@ -159,8 +171,12 @@ class Fairness:
 
     def to_dict(self) -> dict:
         return {
-            "periods": self.periods, "mean_per_rep_per_period": _clean(self.mean_per_rep), "cv": _clean(self.cv),
-            "p_equal": _clean(self.p_equal), "unequal": self.unequal, "message": self.message,
+            "periods": self.periods,
+            "mean_per_rep_per_period": _clean(self.mean_per_rep),
+            "cv": _clean(self.cv),
+            "p_equal": _clean(self.p_equal),
+            "unequal": self.unequal,
+            "message": self.message,
             "flagged_reps": self.per_rep.loc[self.per_rep["flag"] != "", "rep"].tolist(),
         }
 
@@ -190,25 +206,46 @@ def fairness(lead_rows: pd.DataFrame, *, window: int = 6, quality: pd.Series | N
     leads = totals.to_numpy(dtype=float)
     mean = float(leads.mean()) if len(leads) else float("nan")
     if len(leads) < 2 or leads.sum() == 0:
-        per_rep = pd.DataFrame({"rep": totals.index, "leads": leads, "leads_per_period": leads / max(periods, 1), "share_of_average": np.nan, "flag": ""})
-        return Fairness(per_rep, periods, float("nan"), float("nan"), float("nan"), False, "Not enough lead data to compare reps.")
+        per_rep = pd.DataFrame(
+            {
+                "rep": totals.index,
+                "leads": leads,
+                "leads_per_period": leads / max(periods, 1),
+                "share_of_average": np.nan,
+                "flag": "",
+            }
+        )
+        return Fairness(
+            per_rep, periods, float("nan"), float("nan"), float("nan"), False, "Not enough lead data to compare reps."
+        )
     ratio = leads / mean
     flag = np.where(ratio < FAIR_LOW, "fewer leads", np.where(ratio > FAIR_HIGH, "more leads", ""))
     cv = float(leads.std(ddof=1) / mean)
     p = float(stats.chisquare(leads).pvalue)
     unequal = bool(p < UNEQUAL_P and cv > UNEQUAL_CV)
     per_rep = pd.DataFrame(
-        {"rep": totals.index, "leads": leads, "leads_per_period": leads / max(periods, 1), "share_of_average": ratio, "flag": flag}
+        {
+            "rep": totals.index,
+            "leads": leads,
+            "leads_per_period": leads / max(periods, 1),
+            "share_of_average": ratio,
+            "flag": flag,
+        }
     ).sort_values("leads", ascending=False, ignore_index=True)
     n_flag = int((flag != "").sum())
     weaker = 0
     if quality is not None and len(quality.dropna()):
         value = quality.reindex(per_rep["rep"]).to_numpy(dtype=float)
-        team_value = float(np.nansum(value * per_rep["leads"].to_numpy()) / per_rep["leads"].to_numpy()[np.isfinite(value)].sum())
+        team_value = float(
+            np.nansum(value * per_rep["leads"].to_numpy()) / per_rep["leads"].to_numpy()[np.isfinite(value)].sum()
+        )
         per_rep["lead_value"] = value
         per_rep["lead_value_of_team"] = value / team_value
         weak = per_rep["lead_value_of_team"].to_numpy() < FAIR_LOW
-        per_rep["flag"] = [f"{f}; weaker lead mix" if w and f else ("weaker lead mix" if w else f) for f, w in zip(per_rep["flag"], weak, strict=True)]
+        per_rep["flag"] = [
+            f"{f}; weaker lead mix" if w and f else ("weaker lead mix" if w else f)
+            for f, w in zip(per_rep["flag"], weak, strict=True)
+        ]
         weaker = int(weak.sum())
     if unequal:
         message = (
@@ -219,6 +256,8 @@ def fairness(lead_rows: pd.DataFrame, *, window: int = 6, quality: pd.Series | N
     else:
         message = f"Leads are shared about equally (spread {cv:.0%} of the average over the last {periods} periods)."
     if weaker:
-        message += (f" {weaker} rep(s) get a weaker lead mix: their leads' expected value (from each product's team "
-                    "average bookings per closed deal) is under 75% of the team's.")
+        message += (
+            f" {weaker} rep(s) get a weaker lead mix: their leads' expected value (from each product's team "
+            "average bookings per closed deal) is under 75% of the team's."
+        )
     return Fairness(per_rep, periods, mean / max(periods, 1), cv, p, unequal, message)

@@ -61,11 +61,17 @@ def chance_next_period(result: SimulationResult, standard: Standard) -> NextPeri
     months = _months(standard)
     name = get(standard.kpi).name
     if standard.scope != "team":
-        return NextPeriodChance(standard.kpi, None, None, "", "the funnel simulates the team; per rep see 'expected to meet'")
+        return NextPeriodChance(
+            standard.kpi, None, None, "", "the funnel simulates the team; per rep see 'expected to meet'"
+        )
     if months is None:
-        return NextPeriodChance(standard.kpi, None, None, "", "the simulation runs by month; set the standard per month or quarter")
+        return NextPeriodChance(
+            standard.kpi, None, None, "", "the simulation runs by month; set the standard per month or quarter"
+        )
     if months > result.won.shape[1]:
-        return NextPeriodChance(standard.kpi, None, None, "", "the scenario's horizon is shorter than the standard's period")
+        return NextPeriodChance(
+            standard.kpi, None, None, "", "the scenario's horizon is shorter than the standard's period"
+        )
     label = result.months[0] if months == 1 else f"{result.months[0]} - {result.months[months - 1]}"
     key = standard.kpi
     if key in ("bookings", "won_deals", "avg_deal_size"):

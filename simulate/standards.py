@@ -55,11 +55,17 @@ class Standard:
         if self.scope not in k.scopes:
             raise ScenarioError(f"{where}.scope", f"{k.name} is measured for the whole team only, not per rep")
         if self.period not in PERIODS:
-            raise ScenarioError(f"{where}.period", f"{k.name}: period must be day, week, month or quarter (got {self.period!r})")
+            raise ScenarioError(
+                f"{where}.period", f"{k.name}: period must be day, week, month or quarter (got {self.period!r})"
+            )
         low, high = _allowed(self.kpi)
         target = check_range(f"{where}.target", self.target, low, high, label=f"{k.name} target")
         object.__setattr__(self, "target", target)
-        green = target if self.green is None else check_range(f"{where}.green", self.green, low, high, label=f"{k.name} green threshold")
+        green = (
+            target
+            if self.green is None
+            else check_range(f"{where}.green", self.green, low, high, label=f"{k.name} green threshold")
+        )
         object.__setattr__(self, "green", green)
         if self.amber is None:
             amber = _default_amber(target, k.higher_is_better)
@@ -107,7 +113,7 @@ class Standard:
         return value >= self.target if get(self.kpi).higher_is_better else value <= self.target
 
     def status(self, value: float | None) -> str:
-        """"green", "amber", "red", or "no data" when there is no number."""
+        """ "green", "amber", "red", or "no data" when there is no number."""
         if value is None or not math.isfinite(value):
             return "no data"
         if get(self.kpi).higher_is_better:
@@ -126,7 +132,14 @@ class Standard:
         )
 
     def to_dict(self) -> dict:
-        return {"kpi": self.kpi, "target": self.target, "green": self.green, "amber": self.amber, "scope": self.scope, "period": self.period}
+        return {
+            "kpi": self.kpi,
+            "target": self.target,
+            "green": self.green,
+            "amber": self.amber,
+            "scope": self.scope,
+            "period": self.period,
+        }
 
     @classmethod
     def from_dict(cls, data: object, where: str = "standards") -> Standard:
@@ -135,7 +148,9 @@ class Standard:
         allowed = {"kpi", "target", "green", "amber", "scope", "period"}
         unknown = sorted(set(data) - allowed)
         if unknown:
-            raise ScenarioError(where, f"unknown field(s): {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+            raise ScenarioError(
+                where, f"unknown field(s): {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})"
+            )
         if "kpi" not in data or "target" not in data:
             raise ScenarioError(where, "each standard needs a 'kpi' and a 'target'")
         return cls(**data)
@@ -167,7 +182,13 @@ class StandardSet:
     def __post_init__(self) -> None:
         if not isinstance(self.standards, tuple):
             object.__setattr__(self, "standards", tuple(self.standards))
-        check_range("standards.attainable_share", self.attainable_share, 0.05, 0.95, label="Share of reps who should meet a standard")
+        check_range(
+            "standards.attainable_share",
+            self.attainable_share,
+            0.05,
+            0.95,
+            label="Share of reps who should meet a standard",
+        )
         if len(self.standards) > MAX_STANDARDS:
             raise ScenarioError("standards", f"at most {MAX_STANDARDS} standards (got {len(self.standards)})")
         seen = set()
@@ -176,7 +197,8 @@ class StandardSet:
                 raise ScenarioError("standards", f"each standard must be a Standard (got {type(s).__name__})")
             if s.key in seen:
                 raise ScenarioError(
-                    f"standards[{s.kpi}]", f"{get(s.kpi).name} has two standards for the {s.scope}; keep one per KPI and scope"
+                    f"standards[{s.kpi}]",
+                    f"{get(s.kpi).name} has two standards for the {s.scope}; keep one per KPI and scope",
                 )
             seen.add(s.key)
 
@@ -203,7 +225,9 @@ class StandardSet:
             raise ScenarioError("standards", f"must be an object (got {type(data).__name__})")
         unknown = sorted(set(data) - {"attainable_share", "standards", "schema_version", "kind"})
         if unknown:
-            raise ScenarioError("standards", f"unknown field(s): {', '.join(unknown)} (allowed: attainable_share, standards)")
+            raise ScenarioError(
+                "standards", f"unknown field(s): {', '.join(unknown)} (allowed: attainable_share, standards)"
+            )
         items = data.get("standards", [])
         if not isinstance(items, list):
             raise ScenarioError("standards.standards", f"must be a list (got {type(items).__name__})")
@@ -215,7 +239,9 @@ class StandardSet:
 
     def to_json(self, indent: int | None = 2) -> str:
         """A standalone standards file (export)."""
-        return json.dumps({"schema_version": STANDARDS_SCHEMA_VERSION, "kind": "standards", **self.to_dict()}, indent=indent)
+        return json.dumps(
+            {"schema_version": STANDARDS_SCHEMA_VERSION, "kind": "standards", **self.to_dict()}, indent=indent
+        )
 
     @classmethod
     def from_json(cls, text: str | bytes) -> StandardSet:
@@ -230,7 +256,10 @@ class StandardSet:
             data = data["standards"]
         version = data.get("schema_version", STANDARDS_SCHEMA_VERSION)
         if not isinstance(version, int) or version > STANDARDS_SCHEMA_VERSION:
-            raise ScenarioError("schema_version", f"standards file schema {version!r} is not one this app reads (up to {STANDARDS_SCHEMA_VERSION})")
+            raise ScenarioError(
+                "schema_version",
+                f"standards file schema {version!r} is not one this app reads (up to {STANDARDS_SCHEMA_VERSION})",
+            )
         return cls.from_dict(data)
 
 

@@ -43,7 +43,17 @@ def make_activities(rng: np.random.Generator) -> pd.DataFrame:
         kinds = np.where(responses, "lead_response", kinds)
         minutes = np.where(responses, np.round(rng.lognormal(np.log(response_median), 0.9, n), 1), np.nan)
         prospects = rng.choice(accounts, n)
-        rows.append(pd.DataFrame({"rep": rep, "date": dates.strftime("%Y-%m-%d"), "type": kinds, "response_minutes": minutes, "prospect": prospects}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "rep": rep,
+                    "date": dates.strftime("%Y-%m-%d"),
+                    "type": kinds,
+                    "response_minutes": minutes,
+                    "prospect": prospects,
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 

@@ -23,7 +23,9 @@ def test_crm_example_shows_forecast_verdict_and_backtest(app):
     # the CRM history is 10-15 months: seasonal models are skipped, and the page says so
     assert any("seasonal models skipped" in i.value for i in at.info)
     table = at.dataframe[0].value  # the backtest table comes first
-    assert "Seasonal naive" in " ".join(table["Model"]) and (table["Model"].str.contains("(used)", regex=False)).sum() == 1
+    assert (
+        "Seasonal naive" in " ".join(table["Model"]) and (table["Model"].str.contains("(used)", regex=False)).sum() == 1
+    )
 
 
 def test_sample_history_with_a_chosen_model(app):
@@ -59,8 +61,9 @@ def test_rejected_model_is_explained_on_the_page(app, monkeypatch):
 
     class Exploding:
         def fit(self, y):
-            return FittedModel("ets", "ETS(M,Ad,M)", y, lambda h: np.full(h, 1e13),
-                               lambda h: dist.normal(np.full(h, 1e13), np.ones(h)))
+            return FittedModel(
+                "ets", "ETS(M,Ad,M)", y, lambda h: np.full(h, 1e13), lambda h: dist.normal(np.full(h, 1e13), np.ones(h))
+            )
 
     real = auto._single_model
     monkeypatch.setattr(auto, "_single_model", lambda name: Exploding() if name == "ets" else real(name))

@@ -68,10 +68,12 @@ def test_cli_run_prints_forecast_and_backtest_as_json(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "args, fragment",
-    [(["run", "MISSING.csv", "--metric", "leads"], "no such file"),
-     (["run", "{file}", "--metric", "visits"], "No metric 'visits'"),
-     (["run", "{file}", "--metric", "leads", "--h", "0"], "--h must be from 1 to 120"),
-     (["run", "{file}", "--metric", "leads", "--model", "magic"], "invalid choice")],
+    [
+        (["run", "MISSING.csv", "--metric", "leads"], "no such file"),
+        (["run", "{file}", "--metric", "visits"], "No metric 'visits'"),
+        (["run", "{file}", "--metric", "leads", "--h", "0"], "--h must be from 1 to 120"),
+        (["run", "{file}", "--metric", "leads", "--model", "magic"], "invalid choice"),
+    ],
 )
 def test_cli_bad_input_exits_2_with_one_line(tmp_path, capsys, args, fragment):
     path = _write(tmp_path, "month,leads\n2022-01,1\n2022-02,2\n2022-03,3\n2022-04,5\n2022-05,4\n")

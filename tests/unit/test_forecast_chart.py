@@ -11,8 +11,9 @@ def _inputs():
     history = pd.Series(np.arange(1.0, 25.0), index=pd.period_range("2023-01", periods=24, freq="M"))
     index = pd.period_range("2025-01", periods=6, freq="M", name="period")
     mean = np.full(6, 30.0)
-    forecast = pd.DataFrame({"mean": mean, "lo_80": mean - 2, "hi_80": mean + 2, "lo_95": mean - 4, "hi_95": mean + 4},
-                            index=index)
+    forecast = pd.DataFrame(
+        {"mean": mean, "lo_80": mean - 2, "hi_80": mean + 2, "lo_95": mean - 4, "hi_95": mean + 4}, index=index
+    )
     return history, forecast
 
 

@@ -62,7 +62,7 @@ def test_duplicate_month_keeps_the_first_and_names_the_excluded_row():
 
 
 def test_non_numeric_cells_are_reported_with_row_and_column():
-    text = "month,leads,spend\n2022-01,10,\"1,200\"\n2022-02,abc,$900\n2022-03,12,800\n2022-04,13,700\n"
+    text = 'month,leads,spend\n2022-01,10,"1,200"\n2022-02,abc,$900\n2022-03,12,800\n2022-04,13,700\n'
     frame, issues = _read(text)
     bad = [i for i in issues if "is not a number" in i.message]
     assert len(bad) == 1 and bad[0].row == 3 and bad[0].column == "leads"
@@ -132,8 +132,12 @@ def test_excel_file_is_read():
 
 @pytest.mark.parametrize(
     "text, fragment",
-    [("", "empty"), ("month,leads\n", "no data rows"), ("leads\n1\n2\n", "date column and at least one metric"),
-     ("name,city\nann,paris\nbob,rome\n", "No date column")],
+    [
+        ("", "empty"),
+        ("month,leads\n", "no data rows"),
+        ("leads\n1\n2\n", "date column and at least one metric"),
+        ("name,city\nann,paris\nbob,rome\n", "No date column"),
+    ],
 )
 def test_unusable_files_raise_one_clear_message(text, fragment):
     with pytest.raises(HistoryError, match=fragment):

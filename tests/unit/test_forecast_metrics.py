@@ -52,11 +52,25 @@ def test_interval_score_adds_forty_times_each_miss_for_95_percent():
 def _records(model, covers, mase):
     n = len(covers)
     periods = pd.period_range("2024-01", periods=n, freq="M")
-    return pd.DataFrame({
-        "model": model, "origin": periods[0] - 1, "horizon": np.arange(1, n + 1), "period": periods,
-        "actual": 1.0, "mean": 1.0, "lo_80": 0.0, "hi_80": 2.0, "lo_95": 0.0, "hi_95": 2.0,
-        "smape": 0.0, "scaled_error": mase, "cover_80": covers, "cover_95": 1.0, "interval_score": 1.0,
-    })
+    return pd.DataFrame(
+        {
+            "model": model,
+            "origin": periods[0] - 1,
+            "horizon": np.arange(1, n + 1),
+            "period": periods,
+            "actual": 1.0,
+            "mean": 1.0,
+            "lo_80": 0.0,
+            "hi_80": 2.0,
+            "lo_95": 0.0,
+            "hi_95": 2.0,
+            "smape": 0.0,
+            "scaled_error": mase,
+            "cover_80": covers,
+            "cover_95": 1.0,
+            "interval_score": 1.0,
+        }
+    )
 
 
 def _backtest(frames):

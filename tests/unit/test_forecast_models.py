@@ -96,8 +96,9 @@ def test_short_history_skips_seasonal_models_with_a_message():
 
 
 def test_datetime_index_is_accepted_and_continues_monthly():
-    y = pd.Series(np.linspace(10, 40, 30) + np.tile([0, 1, -1], 10),
-                  index=pd.date_range("2022-01-31", periods=30, freq="ME"))
+    y = pd.Series(
+        np.linspace(10, 40, 30) + np.tile([0, 1, -1], 10), index=pd.date_range("2022-01-31", periods=30, freq="ME")
+    )
     frame = forecast.auto_forecast(y, 3)
     assert [str(p) for p in frame.index] == ["2024-07", "2024-08", "2024-09"]
 
@@ -128,8 +129,9 @@ class _Exploding:
     name = "ets"
 
     def fit(self, y):
-        return FittedModel("ets", "ETS(M,Ad,M)", y, lambda h: np.full(h, 1e13),
-                           lambda h: dist.normal(np.full(h, 1e13), np.ones(h)))
+        return FittedModel(
+            "ets", "ETS(M,Ad,M)", y, lambda h: np.full(h, 1e13), lambda h: dist.normal(np.full(h, 1e13), np.ones(h))
+        )
 
 
 def test_exploding_member_is_rejected_and_the_combination_uses_the_rest(monkeypatch):
@@ -149,8 +151,11 @@ def test_when_all_but_seasonal_naive_explode_seasonal_naive_is_used(monkeypatch)
         def fit(self, y):
             raise np.linalg.LinAlgError("singular matrix")
 
-    monkeypatch.setattr(auto, "_single_model", lambda name: (
-        _Exploding() if name == "ets" else _Broken() if name in ("arima", "theta") else real(name)))
+    monkeypatch.setattr(
+        auto,
+        "_single_model",
+        lambda name: _Exploding() if name == "ets" else _Broken() if name in ("arima", "theta") else real(name),
+    )
     y = pd.Series(_truth(np.arange(36)), index=MONTHS[:36])
     result = forecast.fit_auto(y)
     assert result.model_name == "seasonal_naive"

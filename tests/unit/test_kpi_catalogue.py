@@ -11,10 +11,30 @@ from kpi import CATALOGUE, get, keys
 from kpi.catalogue import CATEGORIES
 
 REQUIRED = [
-    "traffic_to_lead", "bounce_to_lead", "cost_per_lead", "lead_to_mql", "mql_to_sql", "sql_to_opportunity", "win_rate",
-    "avg_deal_size", "sales_cycle_days", "lead_response_minutes", "activities_per_day", "activities_per_week",
-    "touchpoints_per_prospect", "ramp_months", "quota_attainment", "share_at_quota", "revenue_growth", "pipeline_coverage",
-    "cac", "clv", "ltv_to_cac", "cac_payback_months", "marketing_roi", "churn_rate",
+    "traffic_to_lead",
+    "bounce_to_lead",
+    "cost_per_lead",
+    "lead_to_mql",
+    "mql_to_sql",
+    "sql_to_opportunity",
+    "win_rate",
+    "avg_deal_size",
+    "sales_cycle_days",
+    "lead_response_minutes",
+    "activities_per_day",
+    "activities_per_week",
+    "touchpoints_per_prospect",
+    "ramp_months",
+    "quota_attainment",
+    "share_at_quota",
+    "revenue_growth",
+    "pipeline_coverage",
+    "cac",
+    "clv",
+    "ltv_to_cac",
+    "cac_payback_months",
+    "marketing_roi",
+    "churn_rate",
 ]
 
 
@@ -30,7 +50,14 @@ def test_every_category_is_used_and_every_entry_is_complete():
 
 def test_directions_follow_the_meaning_of_the_kpi():
     assert get("win_rate").higher_is_better
-    for lower in ("cac", "churn_rate", "sales_cycle_days", "lead_response_minutes", "cost_per_lead", "cac_payback_months"):
+    for lower in (
+        "cac",
+        "churn_rate",
+        "sales_cycle_days",
+        "lead_response_minutes",
+        "cost_per_lead",
+        "cac_payback_months",
+    ):
         assert not get(lower).higher_is_better, lower
 
 

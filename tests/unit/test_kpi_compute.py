@@ -50,10 +50,21 @@ def small_activities() -> pd.DataFrame:
 def small_monthly() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "month": ["2017-01", "2017-02"], "visitors": [1000, 0], "bounced_visits": [500, 0], "leads": [30, 0], "mqls": [12, 0],
-            "sqls": [6, 0], "opportunities": [3, 0], "new_customers": [2, 1], "marketing_spend": [900.0, 300.0],
-            "sales_spend": [1100.0, 700.0], "marketing_sourced_revenue": [2000.0, 0.0], "mrr": [10_000.0, 10_400.0],
-            "gross_margin": [0.5, 0.5], "customers_start": [100, 104], "churned_customers": [4, 0],
+            "month": ["2017-01", "2017-02"],
+            "visitors": [1000, 0],
+            "bounced_visits": [500, 0],
+            "leads": [30, 0],
+            "mqls": [12, 0],
+            "sqls": [6, 0],
+            "opportunities": [3, 0],
+            "new_customers": [2, 1],
+            "marketing_spend": [900.0, 300.0],
+            "sales_spend": [1100.0, 700.0],
+            "marketing_sourced_revenue": [2000.0, 0.0],
+            "mrr": [10_000.0, 10_400.0],
+            "gross_margin": [0.5, 0.5],
+            "customers_start": [100, 104],
+            "churned_customers": [4, 0],
         }
     )
 
@@ -72,7 +83,15 @@ def note(result, key: str, period: str, rep: str = TEAM) -> str:
 
 @pytest.fixture()
 def small():
-    return compute(Tables(opportunities=small_opportunities(), activities=small_activities(), monthly=small_monthly(), quota_per_month=2000.0), "month")
+    return compute(
+        Tables(
+            opportunities=small_opportunities(),
+            activities=small_activities(),
+            monthly=small_monthly(),
+            quota_per_month=2000.0,
+        ),
+        "month",
+    )
 
 
 def test_win_rate_is_won_over_won_plus_lost_by_close_month(small):
@@ -180,7 +199,11 @@ def test_monthly_data_cannot_be_split_into_weeks():
 
 
 def test_reps_missing_from_one_table_are_named_and_have_no_data_not_zero():
-    tables = Tables(opportunities=small_opportunities(), activities=small_activities().replace({"Bob": "Cy"}), roster=("Ann", "Bob", "Cy"))
+    tables = Tables(
+        opportunities=small_opportunities(),
+        activities=small_activities().replace({"Bob": "Cy"}),
+        roster=("Ann", "Bob", "Cy"),
+    )
     result = compute(tables, "month", ["bookings", "activities_per_day"])
     assert any("Cy" in m and "missing from the CRM export" in m for m in result.messages)
     assert any("Bob" in m and "missing from the activity log" in m for m in result.messages)
@@ -194,7 +217,9 @@ def test_reps_missing_from_one_table_are_named_and_have_no_data_not_zero():
 def bundled():
     import crm
 
-    return compute(Tables(opportunities=crm.bundled_example().opportunities), "month", ["win_rate", "bookings", "sales_cycle_days"])
+    return compute(
+        Tables(opportunities=crm.bundled_example().opportunities), "month", ["win_rate", "bookings", "sales_cycle_days"]
+    )
 
 
 @pytest.fixture(scope="module")

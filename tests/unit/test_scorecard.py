@@ -66,7 +66,9 @@ def test_historical_share_and_inverse_standard_on_a_hand_table():
 
 def test_inverse_standard_is_met_by_the_chosen_share_when_proposed():
     rng = np.random.default_rng(11)
-    per_rep = {f"R{r}": [(int(rng.binomial(20, p)), 20) for _ in range(6)] for r, p in enumerate(rng.uniform(0.3, 0.7, 25))}
+    per_rep = {
+        f"R{r}": [(int(rng.binomial(20, p)), 20) for _ in range(6)] for r, p in enumerate(rng.uniform(0.3, 0.7, 25))
+    }
     rows = rep_rows(per_rep)
     first = attainability(rows, Standard("win_rate", 0.5, amber=0.4), share_goal=0.65, trials=TRIALS, seed=2)
     level = first.standard_for_share_expected
@@ -86,7 +88,9 @@ def test_lower_is_better_kpis_use_the_other_tail():
 
 def test_fairness_flags_a_rep_who_gets_far_fewer_leads():
     reps = ["A", "B", "C", "D", "E"]
-    equal = pd.DataFrame({"rep": reps * 6, "period": np.repeat([f"2017-{m:02d}" for m in range(1, 7)], 5), "value": 50.0})
+    equal = pd.DataFrame(
+        {"rep": reps * 6, "period": np.repeat([f"2017-{m:02d}" for m in range(1, 7)], 5), "value": 50.0}
+    )
     fair = fairness(equal)
     assert not fair.unequal and fair.cv == 0.0 and (fair.per_rep["flag"] == "").all()
     unequal = equal.assign(value=np.where(equal["rep"] == "E", 10.0, 50.0))
@@ -102,13 +106,15 @@ def test_fairness_flags_a_rep_who_gets_far_fewer_leads():
 
 def test_lead_quality_is_the_product_expected_value_of_the_leads_received():
     # product P: 2 closed, one won for 1,000 -> 500 per closed deal; product Q: 2 closed, one won for 100 -> 50
-    history = pd.DataFrame({
-        "owner": ["A", "A", "B", "B", "A", "B", "B"],
-        "product": ["P", "P", "Q", "Q", "P", "Q", "Q"],
-        "status": ["won", "lost", "won", "lost", "open", "open", "open"],
-        "amount": [1000.0, 0.0, 100.0, 0.0, np.nan, np.nan, np.nan],
-        "created_date": pd.to_datetime(["2016-12-01"] * 4 + ["2017-01-05", "2017-01-06", "2017-01-07"]),
-    })
+    history = pd.DataFrame(
+        {
+            "owner": ["A", "A", "B", "B", "A", "B", "B"],
+            "product": ["P", "P", "Q", "Q", "P", "Q", "Q"],
+            "status": ["won", "lost", "won", "lost", "open", "open", "open"],
+            "amount": [1000.0, 0.0, 100.0, 0.0, np.nan, np.nan, np.nan],
+            "created_date": pd.to_datetime(["2016-12-01"] * 4 + ["2017-01-05", "2017-01-06", "2017-01-07"]),
+        }
+    )
     quality = lead_value(history, None, ["2017-01"], lambda d: d.dt.strftime("%Y-%m"))
     assert quality.to_dict() == {"A": 500.0, "B": 50.0}
     leads = pd.DataFrame({"rep": ["A", "B"], "period": ["2017-01"] * 2, "value": [1.0, 2.0]})
@@ -121,8 +127,14 @@ def test_lead_quality_is_the_product_expected_value_of_the_leads_received():
 
 
 def point_scenario() -> Scenario:
-    stages = (Stage("Visitors"), Stage("Leads", Rate.point(0.03)), Stage("MQL", Rate.point(0.4)), Stage("SQL", Rate.point(0.3)),
-              Stage("Opportunity", Rate.point(0.6)), Stage("Won", Rate.point(0.25)))
+    stages = (
+        Stage("Visitors"),
+        Stage("Leads", Rate.point(0.03)),
+        Stage("MQL", Rate.point(0.4)),
+        Stage("SQL", Rate.point(0.3)),
+        Stage("Opportunity", Rate.point(0.6)),
+        Stage("Won", Rate.point(0.25)),
+    )
     return Scenario(stages=stages, volume=LeadVolume(level=20_000, growth=0.0, overdispersion=0.0), trials=10_000)
 
 
@@ -151,7 +163,10 @@ def test_chance_of_a_conversion_standard_matches_binomial_thinning():
 def test_chance_is_not_invented_for_kpis_outside_the_funnel_model():
     result = engine.run(point_scenario(), trials=500, seed=1)
     assert chance_next_period(result, Standard("cac", 500, scope="team")).p is None
-    assert "per month or quarter" in chance_next_period(result, Standard("won_deals", 5, scope="team", period="week")).reason
+    assert (
+        "per month or quarter"
+        in chance_next_period(result, Standard("won_deals", 5, scope="team", period="week")).reason
+    )
     assert "per rep" in chance_next_period(result, Standard("win_rate", 0.5, scope="rep")).reason
 
 
@@ -191,10 +206,20 @@ def test_a_partial_last_period_is_not_scored_as_a_miss():
     from tests.unit.test_kpi_compute import small_opportunities
 
     opps = small_opportunities()
-    late = pd.DataFrame({"opportunity_id": ["8"], "owner": ["Ann"], "status": ["won"], "amount": [10.0],
-                         "created_date": pd.to_datetime(["2017-03-01"]), "close_date": pd.to_datetime(["2017-03-03"])})
+    late = pd.DataFrame(
+        {
+            "opportunity_id": ["8"],
+            "owner": ["Ann"],
+            "status": ["won"],
+            "amount": [10.0],
+            "created_date": pd.to_datetime(["2017-03-01"]),
+            "close_date": pd.to_datetime(["2017-03-03"]),
+        }
+    )
     opps = pd.concat([opps, late], ignore_index=True)  # the export ends on 3 March: March has barely started
-    card = build_scorecard(Tables(opportunities=opps), StandardSet((Standard("bookings", 4000, amber=800, scope="team"),)))
+    card = build_scorecard(
+        Tables(opportunities=opps), StandardSet((Standard("bookings", 4000, amber=800, scope="team"),))
+    )
     row = card.rows.iloc[0]
     assert row["latest_period"] == "2017-02" and row["actual"] == 5000.0 and row["status"] == "green"
 

@@ -17,7 +17,14 @@ def layer_data(spec: dict) -> list[list[dict]]:
 
 
 def test_attainability_chart_draws_reps_with_values_and_the_two_lines():
-    chart = attainability_chart(per_rep(), status=pd.Series(["red", "green", "no data"]), target=0.45, share_level=0.3, unit="share", title="Win rate")
+    chart = attainability_chart(
+        per_rep(),
+        status=pd.Series(["red", "green", "no data"]),
+        target=0.45,
+        share_level=0.3,
+        unit="share",
+        title="Win rate",
+    )
     spec = chart.to_dict()  # validates against the Vega-Lite schema
     bars, rules = layer_data(spec)
     assert [row["rep"] for row in bars] == ["A", "B"]  # the rep without a value is left out
@@ -28,13 +35,27 @@ def test_attainability_chart_draws_reps_with_values_and_the_two_lines():
 
 
 def test_attainability_chart_without_a_share_level_has_only_the_target():
-    spec = attainability_chart(per_rep(), status=pd.Series(["red", "green", "no data"]), target=10.0, share_level=None, unit="minutes", title="t").to_dict()
+    spec = attainability_chart(
+        per_rep(),
+        status=pd.Series(["red", "green", "no data"]),
+        target=10.0,
+        share_level=None,
+        unit="minutes",
+        title="t",
+    ).to_dict()
     assert [row["x"] for row in layer_data(spec)[1]] == [10.0]
 
 
 def test_fairness_chart_marks_flagged_reps_and_the_average():
-    data = pd.DataFrame({"rep": [f"R{k}" for k in range(20)], "leads": 10.0, "leads_per_period": [10.0] * 19 + [2.0],
-                         "share_of_average": [1.0] * 19 + [0.2], "flag": [""] * 19 + ["fewer leads"]})
+    data = pd.DataFrame(
+        {
+            "rep": [f"R{k}" for k in range(20)],
+            "leads": 10.0,
+            "leads_per_period": [10.0] * 19 + [2.0],
+            "share_of_average": [1.0] * 19 + [0.2],
+            "flag": [""] * 19 + ["fewer leads"],
+        }
+    )
     spec = fairness_chart(data, average=9.6).to_dict()
     bars, rule = layer_data(spec)
     assert {row["share"] for row in bars} == {"about average", "fewer leads"}

@@ -30,12 +30,32 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_workbook_csv_and_json_for_the_bundled_data(tmp_path, capsys):
-    standards = StandardSet((Standard("win_rate", 0.6, amber=0.5), Standard("lead_response_minutes", 30, amber=60),
-                             Standard("mql_to_sql", 0.3, amber=0.25, scope="team")))
+    standards = StandardSet(
+        (
+            Standard("win_rate", 0.6, amber=0.5),
+            Standard("lead_response_minutes", 30, amber=60),
+            Standard("mql_to_sql", 0.3, amber=0.25, scope="team"),
+        )
+    )
     (tmp_path / "std.json").write_text(standards.to_json())
     out = tmp_path / "card.xlsx"
-    code, stdout, _ = run(capsys, CRM, "--activities", ACTIVITIES, "--monthly", MONTHLY, "--standards", str(tmp_path / "std.json"),
-                          "--out", str(out), "--csv", str(tmp_path / "card.csv"), "--json", "--trials", "500")
+    code, stdout, _ = run(
+        capsys,
+        CRM,
+        "--activities",
+        ACTIVITIES,
+        "--monthly",
+        MONTHLY,
+        "--standards",
+        str(tmp_path / "std.json"),
+        "--out",
+        str(out),
+        "--csv",
+        str(tmp_path / "card.csv"),
+        "--json",
+        "--trials",
+        "500",
+    )
     assert code == 0
     payload = json.loads(stdout)
     rows = {(r["kpi"], r["scope"]): r for r in payload["standards"]}
@@ -84,7 +104,12 @@ def test_python_m_simulate_scorecard_is_registered(tmp_path):
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "simulate", "scorecard", CRM, "--json", "--trials", "200"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "simulate", "scorecard", CRM, "--json", "--trials", "200"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     assert {"standards", "reps", "overview", "attainability", "fairness", "messages"} <= set(json.loads(out.stdout))

@@ -104,7 +104,9 @@ def test_set_save_reload_export_to_excel_with_matching_colours_and_import_again(
     from tests.unit.test_kpi_compute import small_opportunities
 
     # set
-    standards = StandardSet((Standard("win_rate", 0.5, amber=0.3, scope="rep"), Standard("bookings", 4000, amber=800, scope="team")))
+    standards = StandardSet(
+        (Standard("win_rate", 0.5, amber=0.3, scope="rep"), Standard("bookings", 4000, amber=800, scope="team"))
+    )
     # save and reload
     path = tmp_path / "standards.json"
     path.write_text(standards.to_json())

@@ -98,7 +98,10 @@ with inputs:
     with st.expander("Seasonality (index per calendar month; 1 = average)"):
         edited_season = st.data_editor(st.session_state["funnel.season_base"], key="funnel.season", hide_index=True)
     if v.forecast_paths is not None:
-        st.info(f"Volume comes from a forecast: {v.forecast_label}. Level, growth and noise are not used.")
+        st.info(
+            f"Volume comes from a forecast: {v.forecast_label}. Level, growth and noise are not used. "
+            "A copied link carries every input but not the forecast's sample paths: save the scenario to keep them."
+        )
         if st.button("Use level and growth instead", key="funnel.drop_forecast"):
             state.publish(scenario.without_volume_paths())
             st.rerun()

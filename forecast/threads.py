@@ -18,7 +18,7 @@ _SETTERS = (
     "openblas_set_num_threads64_",
     "openblas_set_num_threads",
 )
-_done = False
+_applied: dict[int, int] = {}  # threads -> libraries set; loaded libraries do not change afterwards
 
 
 def _loaded_openblas() -> list[str]:
@@ -31,8 +31,12 @@ def _loaded_openblas() -> list[str]:
 
 
 def limit_blas_threads(threads: int = 1) -> int:
-    """Set every loaded OpenBLAS to `threads` threads; returns how many libraries were set."""
-    global _done
+    """Set every loaded OpenBLAS to `threads` threads; returns how many libraries were set.
+
+    Cheap to call again (pages call it on every rerun): the work is done once per thread count.
+    """
+    if threads in _applied:
+        return _applied[threads]
     import numpy  # noqa: F401 - make sure numpy's and scipy's BLAS are loaded first
     import scipy.linalg  # noqa: F401
 
@@ -48,5 +52,6 @@ def limit_blas_threads(threads: int = 1) -> int:
                 setter(ctypes.c_int(threads))
                 count += 1
                 break
-    _done = True
+    _applied.clear()
+    _applied[threads] = count
     return count

@@ -186,23 +186,13 @@ def team_from_inputs() -> TeamPlan:
     )  # fmt: skip
 
 
-input_error = None
-try:
-    candidate = scenario.replace(team=team_from_inputs())
-    if candidate != scenario:
-        scenario = candidate
-        state.publish(scenario)
-except ScenarioError as exc:
-    input_error = exc
-    if scenario.team is None:
-        scenario = scenario.replace(team=team)
+input_error = state.apply_inputs(lambda: scenario.replace(team=team_from_inputs()))
+scenario = state.current()
+if input_error is not None and scenario.team is None:
+    scenario = scenario.replace(team=team)
 
 with results:
-    if input_error is not None:
-        st.error(
-            f"**Fix this input:** {input_error.message}. The results below are from the last valid inputs.",
-            icon=":material/error:",
-        )
+    state.show_input_error(input_error)
     _, simulated = team_simulation(simulation_key(scenario).to_json())
     view = build_capacity_view(with_plan(simulated, scenario))
     s = view.summary

@@ -14,7 +14,6 @@ from charts import forecast as charts
 from forecast import MODEL_LABELS, MODEL_NAMES, ForecastInputError, forecast_with_backtest
 from forecast.crm_history import crm_monthly_history
 from forecast.history import HistoryError, ImportIssue, prepare_series, read_history
-from forecast.threads import limit_blas_threads
 from simulate.errors import ScenarioError
 from ui import render, state
 from ui.entry import require_app
@@ -95,8 +94,6 @@ def show_issues(issues: list[ImportIssue]) -> None:
         for issue in issues:
             st.markdown(f"- {issue}")
 
-
-limit_blas_threads()  # statsmodels' tiny matrices: threads only add contention (see forecast/threads.py)
 
 # --- layout ------------------------------------------------------------------------------------------
 scenario = state.current()

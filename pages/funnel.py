@@ -173,21 +173,11 @@ def scenario_from_inputs():
     )
 
 
-try:
-    candidate = scenario_from_inputs()
-    if candidate != scenario:
-        scenario = candidate
-        state.publish(scenario)
-    input_error = None
-except ScenarioError as exc:
-    input_error = exc
+input_error = state.apply_inputs(scenario_from_inputs)
+scenario = state.current()
 
 with results:
-    if input_error is not None:
-        st.error(
-            f"**Fix this input:** {input_error.message}. The results below are from the last valid inputs.",
-            icon=":material/error:",
-        )
+    state.show_input_error(input_error)
     view = simcache.funnel_view(scenario.to_json())
     head = view.headline
     unit = "$" if scenario.target.metric == "revenue" else "#"

@@ -326,21 +326,11 @@ def plan_from_inputs() -> EconomicsPlan:
     )
 
 
-input_error = None
-try:
-    candidate = scenario.replace(economics=plan_from_inputs())
-    if candidate != scenario:
-        scenario = candidate
-        state.publish(scenario)
-except ScenarioError as exc:
-    input_error = exc
+input_error = state.apply_inputs(lambda: scenario.replace(economics=plan_from_inputs()))
+scenario = state.current()
 
 with results:
-    if input_error is not None:
-        st.error(
-            f"**Fix this input:** {input_error.message}. The results below are from the last valid inputs.",
-            icon=":material/error:",
-        )
+    state.show_input_error(input_error)
     try:
         view = economics_view(scenario.to_json())
     except ScenarioError as exc:

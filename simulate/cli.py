@@ -123,12 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _registrars() -> list[Callable]:
     """Subcommands living in other modules; each module exposes register(subparsers)."""
-    import importlib
-
-    found = []
-    for name in EXTRA_COMMAND_MODULES:
-        found.append(importlib.import_module(name).register)
-    return found
+    return [importlib.import_module(name).register for name in EXTRA_COMMAND_MODULES]
 
 
 # Modules that add subcommands (pipeline, scorecard, report). Add yours here.

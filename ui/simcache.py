@@ -28,7 +28,6 @@ class FunnelView:
     period_hist: pd.DataFrame
     stages: pd.DataFrame
     volume_thresholds: np.ndarray  # sorted per-trial multipliers on planned volume that reach the target
-    expected_won: list[float]
 
     def required_scale(self, confidence: float) -> float:
         """Multiplier on planned volume for a `confidence` chance of the target."""
@@ -46,7 +45,6 @@ def build_view(scenario: Scenario, progress=None) -> FunnelView:
         period_hist=summary.histogram(metric, bins=40, integer=scenario.target.metric == "won_deals"),
         stages=summary.stage_table(result),
         volume_thresholds=goalseek.volume_thresholds(result),
-        expected_won=list(result.expected_won),
     )
 
 

@@ -8,6 +8,8 @@ widgets so they show the loaded values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from simulate.errors import ScenarioError
@@ -52,6 +54,30 @@ def sync_url(scenario: Scenario | None = None) -> None:
     text = codec.encode(scenario)
     if st.query_params.get(URL_PARAM) != text:
         st.query_params[URL_PARAM] = text
+
+
+def apply_inputs(build: Callable[[], Scenario]) -> ScenarioError | None:
+    """Publish the scenario a page's widgets describe, if valid and changed.
+
+    On a ScenarioError the last valid scenario stays current (and on screen); the error is returned
+    for `show_input_error`.
+    """
+    try:
+        candidate = build()
+    except ScenarioError as exc:
+        return exc
+    if candidate != current():
+        publish(candidate)
+    return None
+
+
+def show_input_error(error: ScenarioError | None) -> None:
+    """The inline message for an invalid input, above results that come from the last valid inputs."""
+    if error is not None:
+        st.error(
+            f"**Fix this input:** {error.message}. The results below are from the last valid inputs.",
+            icon=":material/error:",
+        )
 
 
 def load(scenario: Scenario) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from forecast.threads import limit_blas_threads
-from simulate.errors import ScenarioError
+from simulate.scenario import ScenarioError
 from ui import state, store_panel
 from ui.entry import inside_app
 

@@ -18,11 +18,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from simulate import engine  # noqa: E402
-from simulate.capacity import simulate_team  # noqa: E402
-from simulate.capacity_summary import capacity_summary  # noqa: E402
-from simulate.scenario import LeadVolume, Scenario, Target, default_scenario  # noqa: E402
-from simulate.team import RepGroup, TeamPlan  # noqa: E402
+from simulate.capacity.model import simulate_team  # noqa: E402
+from simulate.capacity.summary import capacity_summary  # noqa: E402
+from simulate.funnel import engine  # noqa: E402
+from simulate.scenario import LeadVolume, RepGroup, Scenario, Target, TeamPlan, default_scenario  # noqa: E402
 from tests.unit.reference_capacity import reference_team  # noqa: E402
 
 

@@ -18,9 +18,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from simulate import compare, engine, summary  # noqa: E402
-from simulate.rates import Rate  # noqa: E402
-from simulate.scenario import Stage, default_scenario  # noqa: E402
+from simulate.decide import comparison as compare  # noqa: E402
+from simulate.funnel import engine, summary  # noqa: E402
+from simulate.scenario import Rate, Stage, default_scenario  # noqa: E402
 
 
 def four():

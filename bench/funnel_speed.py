@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from simulate import engine  # noqa: E402
+from simulate.funnel import engine  # noqa: E402
 from simulate.scenario import default_scenario  # noqa: E402
 from tests.unit.reference_funnel import reference_run  # noqa: E402
 from ui.simcache import build_view  # noqa: E402

@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulate.pipeline_mc import common_multiplier, simulate_deals  # noqa: E402
+from simulate.pipeline.montecarlo import common_multiplier, simulate_deals
 
 
 def basket(deals: int, seed: int = 1) -> tuple[np.ndarray, ...]:
@@ -119,8 +119,8 @@ def main() -> None:
     )
 
     import crm
-    from simulate.pipeline import as_of_snapshot, calibrate
-    from simulate.pipeline_forecast import forecast_pipeline
+    from simulate.pipeline.bookings import forecast_pipeline
+    from simulate.pipeline.calibration import as_of_snapshot, calibrate
 
     def end_to_end(as_of, kind):
         start, start_cpu = time.perf_counter(), time.process_time()

@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT))
 t0 = time.perf_counter()
 from report.content import build_content  # noqa: E402
 from report.deck import build_deck  # noqa: E402
-from simulate import engine, sensitivity  # noqa: E402
+from simulate.decide import sensitivity  # noqa: E402
+from simulate.funnel import engine  # noqa: E402
 from simulate.scenario import default_scenario  # noqa: E402
 
 IMPORT_S = time.perf_counter() - t0

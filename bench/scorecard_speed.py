@@ -21,11 +21,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kpi.compute import TEAM, compute  # noqa: E402
-from kpi.report_xlsx import write_xlsx  # noqa: E402
-from simulate import engine  # noqa: E402
-from simulate.scenario import default_scenario  # noqa: E402
-from simulate.scorecard import build_scorecard, bundled_tables  # noqa: E402
-from simulate.standards import default_standards  # noqa: E402
+from report.scorecard_xlsx import write_xlsx
+from simulate.funnel import engine
+from simulate.scenario import (
+    default_scenario,  # noqa: E402
+    default_standards,
+)
+from simulate.standards.scorecard import build_scorecard, bundled_tables
 
 
 def timed(fn, repeat: int = 5) -> tuple[float, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from simulate.wording import money
+from kpi.wording import money
 
 LOW_COLOUR = "#d6604d"  # input at its P10
 HIGH_COLOUR = "#4393c3"  # input at its P90

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.catalogue import get
+from kpi.periods import MONTHS_PER_PERIOD, period_of
 
 TEAM = ""
 
@@ -23,8 +24,6 @@ def _frame(rep, period, value, num, den, note) -> pd.DataFrame:
 
 def derived(t, key: str, period: str, grouped: Callable, ratio: Callable) -> pd.DataFrame:
     """Rows (rep, period, value, numerator, denominator, note) of one derived KPI."""
-    from kpi.compute import MONTHS_PER_PERIOD
-
     if key == "revenue_growth":
         parts = []
         for frame in grouped("closed"):
@@ -95,8 +94,6 @@ def derived(t, key: str, period: str, grouped: Callable, ratio: Callable) -> pd.
         o = t.opportunities
         open_amount = float(o.loc[o["status"] == "open", "amount"].fillna(0.0).sum())
         latest = pd.Timestamp(o[["created_date", "close_date"]].max().max())
-        from kpi.compute import period_of
-
         label = period_of(pd.Series([latest]), period).iloc[0]
         target = float(t.coverage_target)
         return _frame(

@@ -6,23 +6,27 @@ import pandas as pd
 import streamlit as st
 
 from charts import capacity as charts
-from simulate import engine
-from simulate.capacity import TeamResult, simulate_team
-from simulate.capacity_decisions import change_cases, change_sentence, changes_table, headcount_needed
-from simulate.capacity_inputs import (
+from kpi.wording import format_value, money, percent
+from simulate.capacity import (
+    TeamResult,
+    build_capacity_view,
+    change_cases,
+    change_sentence,
+    changes_table,
     format_accelerators,
     format_hires,
     format_ramp,
+    headcount_needed,
     parse_accelerators,
     parse_hires,
     parse_ramp,
+    simulate_team,
+    simulation_key,
+    with_plan,
 )
-from simulate.capacity_view import build_capacity_view, simulation_key, with_plan
-from simulate.commission import CommissionPlan
-from simulate.errors import ScenarioError
-from simulate.scenario import Scenario, month_labels
-from simulate.team import RepGroup, TeamPlan, default_team
-from simulate.wording import format_value, money, percent
+from simulate.funnel import SimulationResult
+from simulate.funnel import run as run_funnel
+from simulate.scenario import CommissionPlan, RepGroup, Scenario, ScenarioError, TeamPlan, default_team, month_labels
 from ui import render, state
 from ui.entry import require_app
 
@@ -34,10 +38,10 @@ ATTRITION_EXTRA = 0.10
 
 
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Simulating the team...")
-def team_simulation(key_json: str) -> tuple[engine.SimulationResult, TeamResult]:
+def team_simulation(key_json: str) -> tuple[SimulationResult, TeamResult]:
     """Funnel and team trials for a scenario whose quota and pay inputs are normalised (stays on the server)."""
     scenario = Scenario.from_json(key_json)
-    funnel = engine.run(scenario)
+    funnel = run_funnel(scenario)
     return funnel, simulate_team(scenario, funnel)
 
 

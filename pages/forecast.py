@@ -14,7 +14,7 @@ from charts import forecast as charts
 from forecast import MODEL_LABELS, MODEL_NAMES, ForecastInputError, forecast_with_backtest
 from forecast.crm_history import crm_monthly_history
 from forecast.history import HistoryError, ImportIssue, prepare_series, read_history
-from simulate.errors import ScenarioError
+from simulate.scenario import ScenarioError
 from ui import render, state
 from ui.entry import require_app
 

@@ -8,9 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from charts import funnel as charts
-from simulate.errors import ScenarioError
-from simulate.scenario import CycleLength, DealSize, Target
-from simulate.wording import chance_in_10, count, format_value, money
+from kpi.wording import chance_in_10, count, format_value, money
+from simulate.scenario import CycleLength, DealSize, ScenarioError, Target
 from ui import render, simcache, stage_table, state
 from ui.entry import require_app
 

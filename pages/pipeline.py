@@ -11,11 +11,9 @@ import streamlit as st
 
 import crm
 from charts import pipeline as charts
-from simulate.errors import ScenarioError
-from simulate.pipeline import export_date
-from simulate.pipeline_backtest import backtest_pipeline
-from simulate.pipeline_forecast import PipelineForecast, forecast_pipeline
-from simulate.wording import chance_in_10, count, money
+from kpi.wording import chance_in_10, count, money
+from simulate.pipeline import PipelineForecast, backtest_pipeline, export_date, forecast_pipeline
+from simulate.scenario import ScenarioError
 from ui import render, state
 from ui.entry import require_app
 

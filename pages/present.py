@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from charts import funnel as charts
-from simulate.wording import chance_in_10, count, money, percent
+from kpi.wording import chance_in_10, count, money, percent
 from ui import render, simcache, state
 from ui.entry import require_app
 

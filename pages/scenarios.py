@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from charts import compare as charts
-from simulate.wording import money, percent
+from kpi.wording import money, percent
 from store import ImportProblems, StoreError, export_json, import_json
 from ui import analysis_cache, render, state, store_panel
 from ui.entry import require_app

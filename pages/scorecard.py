@@ -11,8 +11,8 @@ from charts import scorecard as charts
 from kpi import CATALOGUE, get
 from kpi.compute import Tables
 from kpi.display import format_value, input_label, input_scale
-from simulate.errors import ScenarioError
-from simulate.scorecard import (
+from simulate.scenario import PERIODS, ScenarioError, Standard, StandardSet, default_standards
+from simulate.standards import (
     BUNDLED_QUOTA_PER_MONTH,
     Scorecard,
     build_scorecard,
@@ -20,7 +20,6 @@ from simulate.scorecard import (
     suggested_target,
     value_plan,
 )
-from simulate.standards import PERIODS, Standard, StandardSet, default_standards
 from ui import render, state
 from ui.entry import require_app
 
@@ -76,11 +75,11 @@ def load_uploads(
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner=False)
 def scenario_run(scenario_json: str):
     """The current scenario's Monte Carlo (read only; shared across sessions)."""
-    from simulate import engine
+    from simulate.funnel import run as run_funnel
     from simulate.scenario import Scenario
 
     scenario = Scenario.from_json(scenario_json)
-    return engine.run(scenario, trials=min(scenario.trials, CHANCE_TRIALS))
+    return run_funnel(scenario, trials=min(scenario.trials, CHANCE_TRIALS))
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
@@ -398,13 +397,13 @@ c1, c2, c3, c4 = st.columns(4)
 
 
 def xlsx_bytes() -> bytes:
-    from kpi.report_xlsx import write_xlsx
+    from report.scorecard_xlsx import write_xlsx
 
     return write_xlsx(card, notes=notes + card.messages)
 
 
 def csv_text() -> str:
-    from kpi.report_xlsx import scorecard_csv
+    from report.scorecard_xlsx import scorecard_csv
 
     return scorecard_csv(card)
 
@@ -432,7 +431,7 @@ uploaded = c4.file_uploader("Import standards (JSON or scorecard .xlsx)", type=[
 if uploaded is not None and st.session_state.get("scorecard.imported") != sha(uploaded.getvalue()):
     try:
         if uploaded.name.lower().endswith(".xlsx"):
-            from kpi.report_xlsx import read_standards_xlsx
+            from report.scorecard_xlsx import read_standards_xlsx
 
             imported = read_standards_xlsx(uploaded.getvalue())
         else:

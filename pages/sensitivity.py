@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from charts import sensitivity as charts
-from simulate import sensitivity
-from simulate.wording import money, percent
+from kpi.wording import money, percent
+from simulate import decide
 from ui import analysis_cache, chart_download, render, state
 from ui.entry import require_app
 
@@ -58,7 +58,7 @@ else:
     render.chart(charts.contribution_chart(view.contribution))
 
 st.subheader("Goal-seek: what would it take?")
-levers = dict(sensitivity.levers(scenario))
+levers = dict(decide.levers(scenario))
 col1, col2 = st.columns([2, 1])
 lever = col1.selectbox("Lever", list(levers), format_func=levers.get, key="sensitivity.lever")
 confidence = col2.slider("Confidence (%)", 50, 95, 80, step=5, key="sensitivity.confidence")

@@ -11,12 +11,9 @@ import streamlit as st
 from charts import economics as charts
 from forecast.clv import ClvInputError, fit_bgnbd, fit_gamma_gamma, fit_sbg
 from forecast.clv.transactions import read_cdnow, read_transactions_csv, summarise_transactions
-from simulate.economics import Channel, EconomicsPlan, RepeatPurchaseModel
-from simulate.economics_fit import fit_response_curve
-from simulate.economics_summary import build_economics_view, team_commission_rate
-from simulate.errors import ScenarioError
-from simulate.scenario import Scenario
-from simulate.wording import count, money
+from kpi.wording import count, money
+from simulate.economics import build_economics_view, fit_response_curve, team_commission_rate
+from simulate.scenario import Channel, EconomicsPlan, RepeatPurchaseModel, Scenario, ScenarioError
 from ui import state
 from ui.entry import require_app
 

@@ -18,10 +18,12 @@ import pandas as pd
 from charts import funnel as funnel_charts
 from charts import sensitivity as sensitivity_charts
 from charts.compare import headline_bars_chart, overlaid_histogram_chart
-from simulate import compare, engine, sensitivity, summary
-from simulate.engine import SimulationResult
+from kpi.wording import chance_in_10, count, format_value, money, percent
+from simulate import decide
+from simulate.decide import Comparison, Tornado, compare, contribution_to_variance, describe_inputs
+from simulate.funnel import FunnelSummary, SimulationResult, funnel_summary, histogram, monthly_bands
+from simulate.funnel import run as run_funnel
 from simulate.scenario import Scenario
-from simulate.wording import chance_in_10, count, format_value, money, percent
 
 VERSIONED_PACKAGES = ("numpy", "scipy", "pandas", "altair", "python-pptx", "vl-convert-python", "openpyxl")
 APP_NAME = "funnelcast"
@@ -40,11 +42,11 @@ class Headline:
 class ReportContent:
     scenario: Scenario
     result: SimulationResult
-    summary: summary.FunnelSummary
+    summary: FunnelSummary
     headlines: list[Headline]
-    tornado: sensitivity.Tornado | None
+    tornado: Tornado | None
     contribution: pd.DataFrame
-    comparison: compare.Comparison | None
+    comparison: Comparison | None
     generated_at: str
     versions: dict[str, str]
     charts: dict[str, alt.TopLevelMixin] = field(default_factory=dict)  # name -> chart, in report order
@@ -56,7 +58,7 @@ class ReportContent:
 
     def assumptions(self) -> list[tuple[str, str]]:
         """(input, value) rows for the appendix, then how the numbers were made."""
-        rows = list(compare.describe_inputs(self.scenario).items())
+        rows = list(describe_inputs(self.scenario).items())
         rows = [(k, v) for k, v in rows if not k.endswith("(own setting)") and k != "Sampling"]
         rows += [
             ("Trials", f"{self.result.trials:,}"),
@@ -89,7 +91,7 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def headline_numbers(head: summary.FunnelSummary) -> list[Headline]:
+def headline_numbers(head: FunnelSummary) -> list[Headline]:
     """The four numbers a leader asks for first, formatted as the app formats them."""
     rev, won = head.revenue, head.won_deals
     target = format_value(head.target_value, head.target_metric)
@@ -109,21 +111,21 @@ def build_content(
     tornado_trials: int | None = None,
 ) -> ReportContent:
     """Simulate the scenario (its own trials and seed) and everything the report shows."""
-    result = engine.run(scenario)
-    head = summary.funnel_summary(result)
+    result = run_funnel(scenario)
+    head = funnel_summary(result)
     tornado = (
-        sensitivity.tornado(scenario, trials=tornado_trials, base=None if tornado_trials else result)
+        decide.tornado(scenario, trials=tornado_trials, base=None if tornado_trials else result)
         if with_tornado
         else None
     )
-    comparison = compare.compare([scenario, *others], trials=scenario.trials, seed=scenario.seed) if others else None
+    comparison = compare([scenario, *others], trials=scenario.trials, seed=scenario.seed) if others else None
     content = ReportContent(
         scenario=scenario,
         result=result,
         summary=head,
         headlines=headline_numbers(head),
         tornado=tornado,
-        contribution=sensitivity.contribution_to_variance(result),
+        contribution=contribution_to_variance(result),
         comparison=comparison,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         versions=package_versions(),
@@ -135,12 +137,12 @@ def build_content(
 def _add_charts(content: ReportContent) -> None:
     scenario, result, head = content.scenario, content.result, content.summary
     is_revenue = scenario.target.metric == "revenue"
-    bands = summary.monthly_bands(result.revenue, result.months)
+    bands = monthly_bands(result.revenue, result.months)
     content.charts["fan"] = funnel_charts.fan_chart(
         bands, title="Revenue by month", unit="$", y_title="Revenue", height=300
     )
     content.chart_titles["fan"] = "Revenue by month: the likely path and its range"
-    hist = summary.histogram(result.period_metric(), bins=40, integer=not is_revenue)
+    hist = histogram(result.period_metric(), bins=40, integer=not is_revenue)
     x_title = f"{'Revenue' if is_revenue else 'Won deals'} in {head.period_label}"
     content.charts["histogram"] = funnel_charts.histogram_chart(
         hist,
@@ -166,7 +168,7 @@ def _add_charts(content: ReportContent) -> None:
         content.chart_titles["compare_histogram"] = "Scenarios side by side: outcomes"
 
 
-def comparison_rows(comp: compare.Comparison) -> list[list[str]]:
+def comparison_rows(comp: Comparison) -> list[list[str]]:
     """Table rows for the comparison slide: header, then one row per scenario (deltas against A)."""
     header = ["Scenario", "P50 revenue", "P10 to P90", "Chance of target", "Expected vs A", "Chance B beats A"]
     rows = [header]

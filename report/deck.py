@@ -12,9 +12,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from kpi.wording import money
 from report.content import ReportContent, comparison_rows
 from report.render import chart_png
-from simulate.wording import money
 
 NAVY = RGBColor(0x08, 0x30, 0x6B)
 GREY = RGBColor(0x59, 0x59, 0x59)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from kpi.wording import money
 from report.content import ReportContent, comparison_rows
 from report.render import chart_svg
-from simulate.wording import money
 
 CSS = """
 body { font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; margin: 0; color: #222; background: #fff; }

@@ -11,8 +11,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from simulate.engine import SimulationResult
-from simulate.summary import FunnelSummary, monthly_bands
+from simulate.funnel import FunnelSummary, SimulationResult, monthly_bands
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_048_575

@@ -1,4 +1,4 @@
-"""`python -m simulate`: see simulate/cli.py."""
+"""`python -m simulate`: see simulate/cli/."""
 
 import sys
 

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from simulate.errors import ScenarioError
-from simulate.scenario import Scenario
+from simulate.scenario import Scenario, ScenarioError
 
 APPLICATION_ID = 0x46554E43  # "FUNC": marks the file as a funnelcast scenario store
 STORE_SCHEMA = 1

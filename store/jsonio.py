@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 
-from simulate.errors import ScenarioError
-from simulate.scenario import SCHEMA_VERSION, SECTIONS, Scenario
+from simulate.scenario import SCHEMA_VERSION, SECTIONS, Scenario, ScenarioError
 
 MAX_IMPORT_BYTES = 5_000_000
 

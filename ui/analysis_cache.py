@@ -7,40 +7,49 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from simulate import compare, engine, sensitivity
+from simulate.decide import (
+    TORNADO_TRIALS,
+    Comparison,
+    LeverAnswer,
+    Tornado,
+    compare,
+    contribution_to_variance,
+    seek_lever,
+    tornado,
+)
+from simulate.funnel import SimulationResult
+from simulate.funnel import run as run_funnel
 from simulate.scenario import Scenario
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner="Comparing scenarios...")
-def comparison(scenario_jsons: tuple[str, ...], trials: int, seed: int) -> compare.Comparison:
-    return compare.compare([Scenario.from_json(text) for text in scenario_jsons], trials=trials, seed=seed)
+def comparison(scenario_jsons: tuple[str, ...], trials: int, seed: int) -> Comparison:
+    return compare([Scenario.from_json(text) for text in scenario_jsons], trials=trials, seed=seed)
 
 
 @dataclass(frozen=True)
 class SensitivityView:
-    tornado: sensitivity.Tornado
+    tornado: Tornado
     contribution: pd.DataFrame
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner="Swinging each input...")
 def sensitivity_view(scenario_json: str) -> SensitivityView:
     scenario = Scenario.from_json(scenario_json)
-    trials = min(scenario.trials, sensitivity.TORNADO_TRIALS)
-    base = engine.run(scenario, trials=trials, stage_trials=0)
-    return SensitivityView(
-        sensitivity.tornado(scenario, trials=trials, base=base), sensitivity.contribution_to_variance(base)
-    )
+    trials = min(scenario.trials, TORNADO_TRIALS)
+    base = run_funnel(scenario, trials=trials, stage_trials=0)
+    return SensitivityView(tornado(scenario, trials=trials, base=base), contribution_to_variance(base))
 
 
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
-def _seek_run(scenario_json: str) -> engine.SimulationResult:
+def _seek_run(scenario_json: str) -> SimulationResult:
     """One run per scenario kept on the server for goal-seek (never sent to the browser)."""
     scenario = Scenario.from_json(scenario_json)
-    return engine.run(scenario, trials=min(scenario.trials, 20_000), stage_trials=0)
+    return run_funnel(scenario, trials=min(scenario.trials, 20_000), stage_trials=0)
 
 
-def seek(scenario_json: str, lever: str, confidence: float) -> sensitivity.LeverAnswer:
-    return sensitivity.seek_lever(_seek_run(scenario_json), lever, confidence)
+def seek(scenario_json: str, lever: str, confidence: float) -> LeverAnswer:
+    return seek_lever(_seek_run(scenario_json), lever, confidence)
 
 
 def report_files(scenario_json: str, other_jsons: tuple[str, ...], kind: str) -> bytes:
@@ -60,11 +69,12 @@ def report_files(scenario_json: str, other_jsons: tuple[str, ...], kind: str) ->
 def audit_file(scenario_json: str, kind: str) -> bytes:
     """Summary CSV, raw-trials CSV or the Excel workbook of one run (same numbers as the pages)."""
     from report import tables
-    from simulate import summary
+    from simulate.funnel import funnel_summary
+    from simulate.funnel import run as run_funnel
 
     scenario = Scenario.from_json(scenario_json)
-    result = engine.run(scenario, stage_trials=0)
-    head = summary.funnel_summary(result)
+    result = run_funnel(scenario, stage_trials=0)
+    head = funnel_summary(result)
     if kind == "summary.csv":
         return tables.to_csv(tables.summary_frame(head, scenario.name, result.trials, result.seed))
     if kind == "trials.csv":

@@ -11,8 +11,7 @@ import binascii
 import json
 import zlib
 
-from simulate.errors import ScenarioError
-from simulate.scenario import Scenario
+from simulate.scenario import Scenario, ScenarioError
 
 MAX_URL_TEXT = 20_000  # characters; a longer value is refused before decompression
 

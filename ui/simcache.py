@@ -12,7 +12,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from simulate import engine, goalseek, summary
+from simulate.funnel import (
+    FunnelSummary,
+    funnel_summary,
+    histogram,
+    monthly_bands,
+    required_scale,
+    stage_table,
+    volume_thresholds,
+)
+from simulate.funnel import run as run_funnel
 from simulate.scenario import Scenario
 
 PROGRESS_ABOVE_TRIALS = 50_000
@@ -22,7 +31,7 @@ PROGRESS_ABOVE_TRIALS = 50_000
 class FunnelView:
     """Everything the funnel page and reports draw for one scenario."""
 
-    headline: summary.FunnelSummary
+    headline: FunnelSummary
     won_bands: pd.DataFrame
     revenue_bands: pd.DataFrame
     period_hist: pd.DataFrame
@@ -31,20 +40,20 @@ class FunnelView:
 
     def required_scale(self, confidence: float) -> float:
         """Multiplier on planned volume for a `confidence` chance of the target."""
-        return goalseek.required_scale(self.volume_thresholds, confidence)
+        return required_scale(self.volume_thresholds, confidence)
 
 
 def build_view(scenario: Scenario, progress=None) -> FunnelView:
     """Run and summarise (pure; used by the cached wrapper, reports and tests)."""
-    result = engine.run(scenario, progress=progress)
+    result = run_funnel(scenario, progress=progress)
     metric = result.period_metric()
     return FunnelView(
-        headline=summary.funnel_summary(result),
-        won_bands=summary.monthly_bands(result.won, result.months),
-        revenue_bands=summary.monthly_bands(result.revenue, result.months),
-        period_hist=summary.histogram(metric, bins=40, integer=scenario.target.metric == "won_deals"),
-        stages=summary.stage_table(result),
-        volume_thresholds=goalseek.volume_thresholds(result),
+        headline=funnel_summary(result),
+        won_bands=monthly_bands(result.won, result.months),
+        revenue_bands=monthly_bands(result.revenue, result.months),
+        period_hist=histogram(metric, bins=40, integer=scenario.target.metric == "won_deals"),
+        stages=stage_table(result),
+        volume_thresholds=volume_thresholds(result),
     )
 
 

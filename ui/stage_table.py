@@ -6,9 +6,7 @@ import math
 
 import pandas as pd
 
-from simulate.errors import ScenarioError
-from simulate.rates import Rate
-from simulate.scenario import Stage
+from simulate.scenario import Rate, ScenarioError, Stage
 
 COLUMNS = ["Stage", "Given as", "Rate %", "Low %", "High %", "Won", "Of"]
 GIVEN_AS = {"rate": "point", "range 90%": "range", "history x of n": "history"}

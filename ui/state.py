@@ -12,8 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from simulate.errors import ScenarioError
-from simulate.scenario import Scenario, default_scenario
+from simulate.scenario import Scenario, ScenarioError, default_scenario
 from ui import codec
 
 SCENARIO_KEY = "_scenario"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from simulate.scenario import Target, default_scenario
-from simulate.team import TeamPlan
+from simulate.scenario import Target, TeamPlan, default_scenario
 from tests.app.conftest import no_exceptions
 from ui import codec
 

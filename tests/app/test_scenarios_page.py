@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from simulate import engine, summary
+from kpi.wording import money, percent
+from simulate.funnel import engine, summary
 from simulate.scenario import default_scenario
-from simulate.wording import money, percent
 from store import ScenarioStore
 from tests.app.conftest import APP, TIMEOUT, no_exceptions
 from ui import state

@@ -56,8 +56,7 @@ def test_an_impossible_input_names_the_fix_and_keeps_the_last_results():
 
 
 def test_team_plan_commission_button_sets_the_rate():
-    from simulate.scenario import Scenario
-    from simulate.team import default_team
+    from simulate.scenario import Scenario, default_team
     from ui import codec
 
     at = AppTest.from_file(APP, default_timeout=120)

@@ -8,11 +8,11 @@ from urllib.parse import quote
 
 from pptx import Presentation
 
+from kpi.wording import money, percent
 from report.content import build_content
 from report.html import build_html
-from simulate import engine, summary
+from simulate.funnel import engine, summary
 from simulate.scenario import default_scenario
-from simulate.wording import money, percent
 from tests.e2e.conftest import wait_for_app
 from ui import codec
 

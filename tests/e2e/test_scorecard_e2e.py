@@ -56,7 +56,7 @@ def test_overlapping_bands_show_a_message_not_a_traceback(page, app_url):
 def test_export_to_excel_and_import_the_standards_again(page, app_url, tmp_path):
     from openpyxl import load_workbook
 
-    from kpi.report_xlsx import FILLS, read_standards_xlsx
+    from report.scorecard_xlsx import FILLS, read_standards_xlsx
 
     page.goto(f"{app_url}/scorecard")
     wait_for_app(page)

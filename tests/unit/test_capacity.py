@@ -7,10 +7,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from simulate import engine
-from simulate.capacity import simulate_team
-from simulate.scenario import DealSize, Scenario, Target, default_scenario
-from simulate.team import RepGroup, TeamPlan
+from simulate.capacity.model import simulate_team
+from simulate.funnel import engine
+from simulate.scenario import DealSize, RepGroup, Scenario, Target, TeamPlan, default_scenario
 
 
 def fixed_funnel(demand_per_month: float, trials: int, months: int, seed: int = 3) -> SimpleNamespace:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from charts import capacity as charts
-from simulate import engine
-from simulate.capacity import simulate_team
-from simulate.capacity_view import build_capacity_view, simulation_key, with_plan
+from simulate.capacity.model import simulate_team
+from simulate.capacity.view import build_capacity_view, simulation_key, with_plan
+from simulate.funnel import engine
 from simulate.scenario import default_scenario
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulate.capacity_inputs import (
+from simulate.capacity.inputs import (
     format_accelerators,
     format_hires,
     format_ramp,
@@ -12,9 +12,7 @@ from simulate.capacity_inputs import (
     parse_hires,
     parse_ramp,
 )
-from simulate.commission import Accelerator
-from simulate.errors import ScenarioError
-from simulate.team import DEFAULT_RAMP
+from simulate.scenario import DEFAULT_RAMP, Accelerator, ScenarioError
 
 
 def test_ramp_text_is_percent_by_month_and_round_trips():

@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from simulate import engine
-from simulate.capacity import TeamResult, simulate_team
-from simulate.capacity_decisions import cost_of_changes, headcount_needed, slower_ramp
-from simulate.capacity_summary import (
+from simulate.capacity.decisions import cost_of_changes, headcount_needed, slower_ramp
+from simulate.capacity.model import TeamResult, simulate_team
+from simulate.capacity.summary import (
     attainment_histogram,
     capacity_summary,
     commission_cost_per_month,
@@ -22,10 +21,19 @@ from simulate.capacity_summary import (
     recommended_quota,
     share_at_quota,
 )
-from simulate.commission import CommissionPlan
-from simulate.rates import Rate
-from simulate.scenario import DealSize, LeadVolume, Scenario, Stage, Target, default_scenario
-from simulate.team import RepGroup, TeamPlan
+from simulate.funnel import engine
+from simulate.scenario import (
+    CommissionPlan,
+    DealSize,
+    LeadVolume,
+    Rate,
+    RepGroup,
+    Scenario,
+    Stage,
+    Target,
+    TeamPlan,
+    default_scenario,
+)
 
 
 def hand_result(bookings: list[list[float]], credit: list[list[float]], quota: float = 100.0) -> TeamResult:

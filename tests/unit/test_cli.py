@@ -42,7 +42,7 @@ def test_run_json_has_the_contract_fields_and_is_reproducible(tmp_path):
 
 
 def test_run_matches_the_library(tmp_path):
-    from simulate import engine, summary
+    from simulate.funnel import engine, summary
 
     s = default_scenario()
     path = tmp_path / "s.json"

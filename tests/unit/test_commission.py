@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulate.commission import Accelerator, CommissionPlan
-from simulate.errors import ScenarioError
+from simulate.scenario import Accelerator, CommissionPlan, ScenarioError
 
 PLAN = CommissionPlan(
     base_rate=0.10,

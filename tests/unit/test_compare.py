@@ -8,9 +8,9 @@ import functools
 import numpy as np
 import pytest
 
-from simulate import compare, engine, summary
-from simulate.rates import Rate
-from simulate.scenario import Scenario, Stage, default_scenario
+from simulate.decide import comparison as compare
+from simulate.funnel import engine, summary
+from simulate.scenario import Rate, Scenario, Stage, default_scenario
 
 TRIALS = 2_000
 

@@ -11,8 +11,7 @@ from scipy import stats
 from forecast.clv.bgnbd import BGNBDFit, BGNBDParams
 from forecast.clv.sbg import SBGParams, discounted_expected_lifetime
 from forecast.clv.value import new_customer_clv
-from simulate.economics import Channel, EconomicsPlan, RepeatPurchaseModel
-from simulate.economics_model import (
+from simulate.economics.model import (
     channel_comparison,
     channel_leads,
     marginal_cost_per_lead,
@@ -21,9 +20,7 @@ from simulate.economics_model import (
     spend_frontier,
     value_maximising_spend,
 )
-from simulate.errors import ScenarioError
-from simulate.rates import Rate
-from simulate.scenario import Scenario, Stage
+from simulate.scenario import Channel, EconomicsPlan, Rate, RepeatPurchaseModel, Scenario, ScenarioError, Stage
 
 # A funnel with no uncertainty in conversion: 10% of leads become customers.
 CERTAIN_FUNNEL = Scenario(stages=(Stage("Leads"), Stage("Customers", Rate.point(0.10))))
@@ -187,8 +184,8 @@ def test_unknown_lead_stage_is_explained():
 
 
 def test_team_plan_commission_is_its_cost_of_sales():
-    from simulate.economics_summary import team_commission_rate
-    from simulate.team import default_team
+    from simulate.economics.summary import team_commission_rate
+    from simulate.scenario import default_team
 
     rate = team_commission_rate(Scenario(team=default_team()))
     assert 0.0 < rate < 0.5
@@ -197,7 +194,7 @@ def test_team_plan_commission_is_its_cost_of_sales():
 
 
 def test_view_verdicts_speak_in_plain_words():
-    from simulate.economics_summary import build_economics_view
+    from simulate.economics.summary import build_economics_view
 
     view = build_economics_view(Scenario(), trials=1_000, seed=1)
     assert view.verdicts[0].startswith(("Growth pays", "Growth does not pay yet"))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from charts import economics as charts
-from simulate.economics import EconomicsPlan
-from simulate.economics_summary import build_economics_view
-from simulate.scenario import Scenario
+from simulate.economics.summary import build_economics_view
+from simulate.scenario import EconomicsPlan, Scenario
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from simulate.economics import EconomicsPlan
-from simulate.economics_cli import economics_run_extension
-from simulate.scenario import Scenario
+from simulate.cli.run_economics import economics_run_extension
+from simulate.scenario import EconomicsPlan, Scenario
 
 
 def test_no_plan_adds_nothing():

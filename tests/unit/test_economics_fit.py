@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulate.economics_fit import fit_response_curve
-from simulate.errors import ScenarioError
+from simulate.economics.fit import fit_response_curve
+from simulate.scenario import ScenarioError
 
 
 def test_recovers_a_known_curve_from_noisy_monthly_history():

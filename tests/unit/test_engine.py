@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from simulate import engine
-from simulate.rates import Rate
-from simulate.scenario import CycleLength, DealSize, LeadVolume, Scenario, Stage, Target
+from simulate.funnel import engine
+from simulate.scenario import CycleLength, DealSize, LeadVolume, Rate, Scenario, Stage, Target
 from tests.unit.reference_funnel import reference_run
 
 DAYS = 365.25 / 12

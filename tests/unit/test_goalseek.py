@@ -7,9 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from simulate import engine, goalseek
-from simulate.rates import Rate
-from simulate.scenario import Scenario, Target
+from simulate.funnel import engine, goalseek
+from simulate.scenario import Rate, Scenario, Target
 
 TRIALS = 40_000
 

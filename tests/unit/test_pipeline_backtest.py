@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import crm
-from simulate.pipeline_backtest import backtest_pipeline, default_origins, reliability_bins, score
-from simulate.pipeline_forecast import forecast_pipeline
+from simulate.pipeline.backtest import backtest_pipeline, default_origins, reliability_bins, score
+from simulate.pipeline.bookings import forecast_pipeline
 
 
 @pytest.fixture(scope="module")

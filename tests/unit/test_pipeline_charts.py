@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from charts import pipeline as charts
-from simulate.pipeline_survival import LOST, OPEN, WON, fit_close_curves
+from simulate.pipeline.survival import LOST, OPEN, WON, fit_close_curves
 
 
 def _layers(spec: dict) -> list[dict]:

@@ -8,11 +8,16 @@ import pytest
 from scipy import stats
 
 import crm
-from simulate.errors import ScenarioError
-from simulate.pipeline import DEFAULT_VOLATILITY, as_of_snapshot, calibrate, period_after
-from simulate.pipeline_forecast import forecast_pipeline, what_if_lost
-from simulate.pipeline_mc import month_effects_and_volatility
-from simulate.pipeline_survival import OPEN, WON
+from simulate.pipeline.bookings import forecast_pipeline, what_if_lost
+from simulate.pipeline.calibration import (
+    DEFAULT_VOLATILITY,
+    as_of_snapshot,
+    calibrate,
+    month_effects_and_volatility,
+    period_after,
+)
+from simulate.pipeline.survival import OPEN, WON
+from simulate.scenario import ScenarioError
 
 AS_OF = pd.Timestamp("2017-06-30")
 

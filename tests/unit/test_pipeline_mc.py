@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulate.pipeline import Calibration, Period
-from simulate.pipeline_mc import common_multiplier, new_deal_rate, simulate_deals, simulate_new_deals
-from simulate.pipeline_survival import fit_close_curves
+from simulate.pipeline.calibration import Calibration, Period, new_deal_rate
+from simulate.pipeline.montecarlo import common_multiplier, simulate_deals, simulate_new_deals
+from simulate.pipeline.survival import fit_close_curves
 
 TRIALS = 200_000
 P = np.array([0.9, 0.5, 0.3, 0.05, 0.6])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulate.pipeline_survival import LOST, OPEN, WON, fit_close_curves
+from simulate.pipeline.survival import LOST, OPEN, WON, fit_close_curves
 
 # Six deals: won at day 2, open at day 3, lost at day 3, won at 5, open at 7, won at 8.
 DAYS = np.array([2, 3, 3, 5, 7, 8])

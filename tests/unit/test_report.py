@@ -13,15 +13,15 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+from kpi.wording import count, money, percent
 from report import tables
 from report.content import build_content
 from report.deck import build_deck, slide_titles
 from report.html import build_html
 from report.render import chart_png, chart_svg
-from simulate import engine, summary
 from simulate.cli import main
+from simulate.funnel import engine, summary
 from simulate.scenario import default_scenario
-from simulate.wording import count, money, percent
 
 TRIALS = 2_000
 HOSTILE_NAME = '<script>alert("x")</script> & <b>Q3</b>'

@@ -8,9 +8,17 @@ import json
 import numpy as np
 import pytest
 
-from simulate.errors import ScenarioError
-from simulate.rates import Rate
-from simulate.scenario import SCHEMA_VERSION, CycleLength, DealSize, LeadVolume, Scenario, Stage, Target
+from simulate.scenario import (
+    SCHEMA_VERSION,
+    CycleLength,
+    DealSize,
+    LeadVolume,
+    Rate,
+    Scenario,
+    ScenarioError,
+    Stage,
+    Target,
+)
 
 
 def with_stage_rate(rate: Rate) -> Scenario:

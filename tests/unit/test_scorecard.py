@@ -10,13 +10,11 @@ import pytest
 from scipy import stats
 
 from kpi.compute import Tables
-from simulate import engine
-from simulate.rates import Rate
-from simulate.scenario import LeadVolume, Scenario, Stage
-from simulate.scorecard import build_scorecard, bundled_tables
-from simulate.scorecard_attain import attainability, fairness, lead_value
-from simulate.scorecard_sim import chance_next_period
-from simulate.standards import Standard, StandardSet, default_standards
+from simulate.funnel import engine
+from simulate.scenario import LeadVolume, Rate, Scenario, Stage, Standard, StandardSet, default_standards
+from simulate.standards.attainability import attainability, fairness, lead_value
+from simulate.standards.next_period import chance_next_period
+from simulate.standards.scorecard import build_scorecard, bundled_tables
 
 TRIALS = 20_000
 
@@ -236,7 +234,7 @@ def test_weekly_activity_standard_is_judged_in_activities_per_week():
 
 
 def test_suggested_target_is_todays_team_value_or_median_rep():
-    from simulate.scorecard import suggested_target
+    from simulate.standards.scorecard import suggested_target
     from tests.unit.test_kpi_compute import small_opportunities
 
     tables = Tables(opportunities=small_opportunities())  # export ends 10 Feb: January is the latest complete month

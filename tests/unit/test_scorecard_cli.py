@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kpi.report_xlsx import FILLS, read_standards_xlsx
-from simulate import cli
-from simulate.standards import Standard, StandardSet
+from report.scorecard_xlsx import FILLS, read_standards_xlsx
+from simulate.cli import parser as cli
+from simulate.scenario import Standard, StandardSet
 
 ROOT = Path(__file__).resolve().parents[2]
 CRM = str(ROOT / "data" / "crm" / "sales_pipeline.csv")
@@ -20,7 +20,7 @@ MONTHLY = str(ROOT / "data" / "activities" / "monthly_kpis_synthetic.csv")
 
 @pytest.fixture(autouse=True)
 def registered(monkeypatch):
-    monkeypatch.setattr(cli, "EXTRA_COMMAND_MODULES", ["simulate.cli_scorecard"])
+    monkeypatch.setattr(cli, "EXTRA_COMMAND_MODULES", ["simulate.cli.scorecard"])
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

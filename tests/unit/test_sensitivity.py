@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from scipy import special
 
-from simulate import engine, sensitivity
-from simulate.rates import Rate
-from simulate.scenario import Scenario, Stage, default_scenario
+from simulate.decide import sensitivity
+from simulate.funnel import engine
+from simulate.scenario import Rate, Scenario, Stage, default_scenario
 
 TRIALS, SEED = 2_000, 11
 

@@ -9,7 +9,9 @@ import pytest
 
 from charts import compare as compare_charts
 from charts import sensitivity as charts
-from simulate import compare, engine, sensitivity
+from simulate.decide import comparison as compare
+from simulate.decide import sensitivity
+from simulate.funnel import engine
 from simulate.scenario import default_scenario
 
 TRIALS = 1_000

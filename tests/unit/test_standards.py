@@ -7,10 +7,8 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from kpi.report_xlsx import FILLS, read_standards_xlsx, write_xlsx
-from simulate.errors import ScenarioError
-from simulate.scenario import Scenario, default_scenario
-from simulate.standards import Standard, StandardSet, default_standards
+from report.scorecard_xlsx import FILLS, read_standards_xlsx, write_xlsx
+from simulate.scenario import Scenario, ScenarioError, Standard, StandardSet, default_scenario, default_standards
 
 
 def test_status_bands_for_a_higher_is_better_kpi():
@@ -100,7 +98,7 @@ def test_bad_standards_files_get_clear_messages(text, words):
 
 def test_set_save_reload_export_to_excel_with_matching_colours_and_import_again(tmp_path):
     from kpi.compute import Tables
-    from simulate.scorecard import build_scorecard
+    from simulate.standards.scorecard import build_scorecard
     from tests.unit.test_kpi_compute import small_opportunities
 
     # set
@@ -137,7 +135,7 @@ def test_set_save_reload_export_to_excel_with_matching_colours_and_import_again(
 
 def test_a_red_status_is_red_in_excel(tmp_path):
     from kpi.compute import Tables
-    from simulate.scorecard import build_scorecard
+    from simulate.standards.scorecard import build_scorecard
     from tests.unit.test_kpi_compute import small_opportunities
 
     standards = StandardSet((Standard("bookings", 20_000, amber=10_000, scope="team"),))

@@ -10,8 +10,7 @@ import threading
 
 import pytest
 
-from simulate.rates import Rate
-from simulate.scenario import SECTIONS, CycleLength, DealSize, LeadVolume, Scenario, Stage, Target
+from simulate.scenario import SECTIONS, CycleLength, DealSize, LeadVolume, Rate, Scenario, Stage, Target
 from store import ScenarioStore, StoreError
 
 

@@ -8,10 +8,7 @@ import sys
 
 import pytest
 
-from simulate.commission import Accelerator, CommissionPlan
-from simulate.errors import ScenarioError
-from simulate.scenario import Scenario, default_scenario
-from simulate.team import RepGroup, TeamPlan
+from simulate.scenario import Accelerator, CommissionPlan, RepGroup, Scenario, ScenarioError, TeamPlan, default_scenario
 
 
 def error_of(**changes) -> ScenarioError:

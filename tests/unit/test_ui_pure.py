@@ -8,8 +8,7 @@ import zlib
 import numpy as np
 import pytest
 
-from simulate.errors import ScenarioError
-from simulate.scenario import Scenario
+from simulate.scenario import Scenario, ScenarioError
 from ui import codec, stage_table
 
 

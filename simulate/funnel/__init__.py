@@ -1,0 +1,69 @@
+"""The funnel Monte Carlo: volume in at the top, conversions, cycle, deal size -> won deals and revenue by month.
+
+Where things are:
+    engine.py    run(scenario, trials, seed) -> SimulationResult (trials x months), vectorised, chunked;
+                 close-lag probabilities, lognormal helpers, rate draws (Latin hypercube or plain)
+    goalseek.py  seek(...): the value of volume, a conversion or deal size that reaches the target with a
+                 chosen confidence (common random numbers, no re-simulation)
+    summary.py   what is shown: P10/P50/P90 (Distribution), chances (Chance), monthly bands, histograms,
+                 the funnel's stage table and the headline sentence
+
+Public API: run, SimulationResult, funnel_summary, FunnelSummary, monthly_bands, histogram, stage_table,
+summarize, chance_at_least, Distribution, Chance, seek, SeekResult, LEVERS, volume_thresholds,
+required_scale, required_volume, and the kernels other domains build on (lognormal_params,
+revenue_for_deals, draw_rates, sample_uniforms, close_lag_probabilities, lag_matrix, DAYS_PER_MONTH).
+Callers outside simulate/funnel import these names from `simulate.funnel`, not from its modules.
+"""
+
+from simulate.funnel.engine import (
+    DAYS_PER_MONTH,
+    SimulationResult,
+    close_lag_probabilities,
+    draw_rates,
+    lag_matrix,
+    lognormal_params,
+    revenue_for_deals,
+    run,
+    sample_uniforms,
+)
+from simulate.funnel.goalseek import LEVERS, SeekResult, required_scale, required_volume, seek, volume_thresholds
+from simulate.funnel.summary import (
+    Chance,
+    Distribution,
+    FunnelSummary,
+    chance_at_least,
+    funnel_summary,
+    headline_sentence,
+    histogram,
+    monthly_bands,
+    stage_table,
+    summarize,
+)
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "LEVERS",
+    "Chance",
+    "Distribution",
+    "FunnelSummary",
+    "SeekResult",
+    "SimulationResult",
+    "chance_at_least",
+    "close_lag_probabilities",
+    "draw_rates",
+    "funnel_summary",
+    "headline_sentence",
+    "histogram",
+    "lag_matrix",
+    "lognormal_params",
+    "monthly_bands",
+    "required_scale",
+    "required_volume",
+    "revenue_for_deals",
+    "run",
+    "sample_uniforms",
+    "seek",
+    "stage_table",
+    "summarize",
+    "volume_thresholds",
+]

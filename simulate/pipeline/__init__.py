@@ -1,0 +1,54 @@
+"""Pipeline: bookings of the next month or quarter from a CRM export, as of a date, from open deals plus new ones.
+
+Where things are:
+    calibration.py  as-of replay (Snapshot, no look-ahead), win rates by segment, deal sizes, creation rate,
+                    expected wins per open deal, and the month-to-month swing fitted from past months
+    survival.py     time to close with open deals censored (Kaplan-Meier, Aalen-Johansen won vs lost)
+    montecarlo.py   trials x deals simulation of the period, chunked; new deals by Poisson thinning
+    bookings.py     forecast_pipeline(...): the one call pages, the CLI and the backtest use; what_if_lost
+    backtest.py     replay earlier as-of dates and score the forecasts against what happened
+
+Public API: forecast_pipeline, PipelineForecast, what_if_lost, backtest_pipeline, BacktestResult,
+default_origins, reliability_bins, score, export_date, period_after, Period, as_of_snapshot, Snapshot,
+calibrate, Calibration, fit_close_curves, CloseCurves, and the outcome codes OPEN, WON, LOST.
+"""
+
+from simulate.pipeline.backtest import BacktestResult, backtest_pipeline, default_origins, reliability_bins, score
+from simulate.pipeline.bookings import PipelineForecast, forecast_pipeline, what_if_lost
+from simulate.pipeline.calibration import (
+    DEFAULT_VOLATILITY,
+    PERIOD_KINDS,
+    Calibration,
+    Period,
+    Snapshot,
+    as_of_snapshot,
+    calibrate,
+    export_date,
+    period_after,
+)
+from simulate.pipeline.survival import LOST, OPEN, WON, CloseCurves, fit_close_curves
+
+__all__ = [
+    "DEFAULT_VOLATILITY",
+    "LOST",
+    "OPEN",
+    "PERIOD_KINDS",
+    "WON",
+    "BacktestResult",
+    "Calibration",
+    "CloseCurves",
+    "Period",
+    "PipelineForecast",
+    "Snapshot",
+    "as_of_snapshot",
+    "backtest_pipeline",
+    "calibrate",
+    "default_origins",
+    "export_date",
+    "fit_close_curves",
+    "forecast_pipeline",
+    "period_after",
+    "reliability_bins",
+    "score",
+    "what_if_lost",
+]

@@ -1,0 +1,27 @@
+"""A store written before the layout move (by main at 0643ae6, see tests/fixtures/store) opens unchanged."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from store import ScenarioStore
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "store"
+
+
+def test_a_store_written_before_the_layout_move_opens_with_every_version(tmp_path):
+    path = tmp_path / "scenarios.db"
+    shutil.copyfile(FIXTURES / "store-before-layout-move.db", path)
+    expected = json.loads((FIXTURES / "store-before-layout-move.expected.json").read_text())
+    store = ScenarioStore(path)
+    assert sorted(store.names()) == sorted(expected)
+    for name, versions in expected.items():
+        infos = store.versions(name)
+        assert len(infos) == len(versions)
+        for info, want in zip(infos, versions, strict=True):
+            assert store.load(name, info.version).scenario.to_dict() == want
+    full = store.load("Full plan").scenario
+    assert full.team is not None and full.economics is not None and full.standards is not None
+    assert store.load("Full plan").extras == {"page": {"quota": 150000}}

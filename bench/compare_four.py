@@ -1,6 +1,6 @@
 """Benchmark: comparing four scenarios at 10,000 trials (target: under 2 s), and what common random numbers buy.
 
-Times simulate.compare.compare against a reference that runs and summarises each scenario separately
+Times simulate.decide.compare against a reference that runs and summarises each scenario separately
 (what a page would do without it), then replicates the B - A delta over seeds with a shared seed (CRN)
 and with independent seeds and prints the scatter of both. Run: .venv/bin/python bench/compare_four.py
 The machine may be shared: figures are wall-clock and include other processes' load.

@@ -1,4 +1,4 @@
-"""Charts for capacity and quota planning. Keyword-only builders of aggregates (simulate.capacity_view)."""
+"""Charts for capacity and quota planning. Keyword-only builders of aggregates (simulate.capacity.build_capacity_view)."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ def attainability_chart(
 ) -> alt.Chart:
     """Each rep's value over the recent periods as a bar coloured by status, the target and the share-level as rules.
 
-    per_rep: rep, value, chance_next (from simulate.scorecard_attain.Attainability.per_rep); status: per-rep status.
+    per_rep: rep, value, chance_next (from simulate.standards.Attainability.per_rep); status: per-rep status.
     """
     fmt = _format(unit)
     data = per_rep.assign(status=status.to_numpy()).dropna(subset=["value"])

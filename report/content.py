@@ -2,7 +2,7 @@
 
 One simulation of the scenario (its own trials and seed), the tornado with the same seed, and an
 optional comparison with other scenarios on the same seed. Numbers are formatted by
-simulate.wording, so the slides say exactly what the app says.
+kpi.wording, so the slides say exactly what the app says.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ def _number_format(unit: str) -> str:
 def write_xlsx(
     card, path: str | Path | None = None, *, title: str = "KPI scorecard", notes: list[str] | None = None
 ) -> bytes:
-    """The workbook as bytes (and written to `path` when given). `card` is a simulate.scorecard.Scorecard."""
+    """The workbook as bytes (and written to `path` when given). `card` is a simulate.standards.Scorecard."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill

@@ -216,7 +216,7 @@ class LeverAnswer:
 
 
 def seek_lever(result: SimulationResult, key: str, confidence: float) -> LeverAnswer:
-    """The value of one lever that hits the target with `confidence` (simulate.goalseek, common random numbers)."""
+    """The value of one lever that hits the target with `confidence` (simulate.funnel.seek, common random numbers)."""
     scenario = result.scenario
     labels = dict(levers(scenario))
     if key not in labels:

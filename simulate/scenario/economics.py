@@ -2,7 +2,7 @@
 
 It is the scenario's optional `economics` section (simulate.scenario.SECTIONS): errors are ScenarioError with
 field paths like "economics.channels[1].monthly_spend". Units: currency per month for spend and ARPA, fractions
-(0-1) for rates, months for time. The simulation lives in simulate/economics_model.py; every formula convention
+(0-1) for rates, months for time. The simulation lives in simulate/economics/model.py; every formula convention
 is stated there and in docs/unit_economics.md.
 """
 

@@ -1,4 +1,4 @@
-"""A plain reference team simulation, written independently of simulate/capacity.py.
+"""A plain reference team simulation, written independently of simulate/capacity/model.py.
 
 One trial at a time, one rep at a time, in Python scalars: seats, ramp, leavers and backfills, routing
 and capacity, then Poisson deals and lognormal deal sizes drawn one deal at a time. Slow but obvious:

@@ -1,4 +1,4 @@
-"""A plain reference simulation of the funnel, written independently of simulate/engine.py.
+"""A plain reference simulation of the funnel, written independently of simulate/funnel/engine.py.
 
 Stage-by-stage binomial draws per entry month, then one draw per won deal for its entry day,
 cycle length and size. Slow but obvious: it is what the engine must agree with, in distribution.

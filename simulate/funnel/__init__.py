@@ -7,11 +7,15 @@ Where things are:
                  chosen confidence (common random numbers, no re-simulation)
     summary.py   what is shown: P10/P50/P90 (Distribution), chances (Chance), monthly bands, histograms,
                  the funnel's stage table and the headline sentence
+    view.py      what the page shows besides charts: its inputs as a scenario (seasonality_from_row,
+                 scenario_with_inputs), headline metrics (Metric), the target caption, the reverse funnel
 
 Public API: run, SimulationResult, funnel_summary, FunnelSummary, monthly_bands, histogram, stage_table,
 summarize, chance_at_least, Distribution, Chance, seek, SeekResult, LEVERS, volume_thresholds,
-required_scale, required_volume, and the kernels other domains build on (lognormal_params,
-revenue_for_deals, draw_rates, sample_uniforms, close_lag_probabilities, lag_matrix, DAYS_PER_MONTH).
+required_scale, required_volume, the page's view (Metric, headline_metrics, target_caption, reverse_funnel,
+ReverseFunnel, scenario_with_inputs, seasonality_from_row, MONTHS), and the kernels other domains build on
+(lognormal_params, revenue_for_deals, draw_rates, sample_uniforms, close_lag_probabilities, lag_matrix,
+DAYS_PER_MONTH).
 Callers outside simulate/funnel import these names from `simulate.funnel`, not from its modules.
 """
 
@@ -39,19 +43,33 @@ from simulate.funnel.summary import (
     stage_table,
     summarize,
 )
+from simulate.funnel.view import (
+    MONTHS,
+    Metric,
+    ReverseFunnel,
+    headline_metrics,
+    reverse_funnel,
+    scenario_with_inputs,
+    seasonality_from_row,
+    target_caption,
+)
 
 __all__ = [
     "DAYS_PER_MONTH",
     "LEVERS",
+    "MONTHS",
     "Chance",
     "Distribution",
     "FunnelSummary",
+    "Metric",
+    "ReverseFunnel",
     "SeekResult",
     "SimulationResult",
     "chance_at_least",
     "close_lag_probabilities",
     "draw_rates",
     "funnel_summary",
+    "headline_metrics",
     "headline_sentence",
     "histogram",
     "lag_matrix",
@@ -60,10 +78,14 @@ __all__ = [
     "required_scale",
     "required_volume",
     "revenue_for_deals",
+    "reverse_funnel",
     "run",
     "sample_uniforms",
+    "scenario_with_inputs",
+    "seasonality_from_row",
     "seek",
     "stage_table",
     "summarize",
+    "target_caption",
     "volume_thresholds",
 ]

@@ -1,0 +1,210 @@
+"""Streamlit glue for the pipeline page: the CRM data step (bundled or upload + mapping), cached forecast and
+backtest runs, and the import summary. What the page shows is worded in simulate.pipeline (pipeline_view)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable
+
+import pandas as pd
+import streamlit as st
+
+import crm
+from simulate.pipeline import (
+    BacktestResult,
+    PipelineForecast,
+    PipelineView,
+    backtest_pipeline,
+    forecast_pipeline,
+    import_sentence,
+    kept_lost,
+    pipeline_view,
+    what_if_candidates,
+)
+
+BACKTEST_TRIALS = 1_000
+STATUS_CHOICES = ["open", "won", "lost"]
+NOT_IN_FILE = "(not in the file)"
+
+DRIVER_COLUMNS = {
+    "p_win": st.column_config.NumberColumn("chance won in period", format="percent"),
+    "expected_size": st.column_config.NumberColumn("expected size", format="dollar"),
+    "variance_share": st.column_config.NumberColumn("share of uncertainty", format="percent"),
+    "age_days": st.column_config.NumberColumn("age (days)", format="%d"),
+}
+SIZE_COLUMNS = {
+    "won": st.column_config.NumberColumn("won deals", format="%d"),
+    "median": st.column_config.NumberColumn("median size", format="dollar"),
+    "mean": st.column_config.NumberColumn("mean size", format="dollar"),
+    "log_sd": st.column_config.NumberColumn("spread (log-sd)", format="%.2f"),
+}
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def bundled() -> crm.ImportResult:
+    return crm.bundled_example()
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def read_upload(key: str, _data: bytes) -> crm.RawTable:
+    """The uploaded file as a table of text (cached on the sha256 of its bytes)."""
+    return crm.read_table(_data)
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def import_upload(
+    key: str, _raw: crm.RawTable, mapping_json: str, date_format: str | None, stage_json: str | None
+) -> crm.ImportResult:
+    mapping = crm.ColumnMapping.from_dict(json.loads(mapping_json))
+    stage_map = json.loads(stage_json) if stage_json else None
+    return crm.load_opportunities(_raw, mapping=mapping, date_format=date_format, stage_map=stage_map)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def run_forecast(
+    data_key: str,
+    _opp: pd.DataFrame,
+    as_of: str,
+    period: str,
+    trials: int,
+    seed: int,
+    segment: str,
+    target: float | None,
+    lost: tuple[str, ...],
+) -> PipelineForecast:
+    return forecast_pipeline(
+        _opp, as_of, period, trials=trials, seed=seed, target=target, lost_ids=lost, segment=segment
+    )
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def run_backtest(data_key: str, _opp: pd.DataFrame, seed: int, segment: str) -> BacktestResult:
+    return backtest_pipeline(_opp, trials=BACKTEST_TRIALS, seed=seed, segment=segment)
+
+
+def forecast_view(
+    data_key: str,
+    opp: pd.DataFrame,
+    as_of: datetime.date,
+    period: str,
+    trials: int,
+    seed: int,
+    segment: str,
+    target: float | None,
+    picked: Iterable[str],
+) -> PipelineView:
+    """The forecast as of a date, with the picked deals still open treated as lost, and the one without them.
+
+    Raises ScenarioError (e.g. no closed deals to calibrate on) for the page to show.
+    """
+    run_args = (data_key, opp, f"{as_of:%Y-%m-%d}", period, trials, seed, segment, target or None)
+    base = run_forecast(*run_args, ())
+    lost = kept_lost(picked, what_if_candidates(base))
+    return pipeline_view(base, run_forecast(*run_args, lost) if lost else base)
+
+
+def mapping_step(raw: crm.RawTable, key: str) -> tuple[crm.ColumnMapping, str | None]:
+    """Column and date-format choices; defaults are the importer's guesses."""
+    guess = crm.guess_mapping(raw.columns)
+    options = [NOT_IN_FILE, *raw.columns]
+    chosen = {}
+    with st.expander("Column mapping", expanded=bool(guess.missing())):
+        st.caption("Which column of your file holds each field. Required: stage, amount, created date, close date.")
+        cols = st.columns(4)
+        for k, field in enumerate(crm.CANONICAL_FIELDS):
+            default = getattr(guess, field)
+            label = crm.FIELD_LABELS[field] + (" *" if field in crm.REQUIRED_FIELDS else "")
+            picked = cols[k % 4].selectbox(
+                label, options, index=options.index(default) if default else 0, key=f"pipeline.map.{key}.{field}"
+            )
+            chosen[field] = None if picked == NOT_IN_FILE else picked
+        fmt = st.selectbox(
+            "Date format",
+            ["Detect", *crm.DATE_FORMATS],
+            key=f"pipeline.datefmt.{key}",
+            help="M/D/YYYY is the US order (3/14/2017); D/M/YYYY the European one (14/3/2017).",
+        )
+    return crm.ColumnMapping(**chosen), None if fmt == "Detect" else fmt
+
+
+def stage_step(raw: crm.RawTable, stage_column: str, key: str) -> str:
+    """What each stage label means (open / won / lost), as JSON; defaults are the importer's guesses."""
+    labels = sorted({str(v) for v in raw.frame[stage_column].dropna().unique()})
+    guessed = crm.guess_stage_mapping(labels)
+    with st.expander("Stage mapping", expanded=False):
+        table = st.data_editor(
+            pd.DataFrame({"stage": labels, "means": [guessed[x] for x in labels]}),
+            key=f"pipeline.stages.{key}",
+            hide_index=True,
+            disabled=["stage"],
+            column_config={"means": st.column_config.SelectboxColumn("means", options=STATUS_CHOICES, required=True)},
+        )
+    return json.dumps(dict(zip(table["stage"], table["means"], strict=True)))
+
+
+def load_data() -> tuple[str, crm.ImportResult | None]:
+    """The bundled export, or an upload taken through mapping; shows what went wrong instead of a traceback."""
+    source = st.radio("CRM data", ["Bundled example", "Upload a CRM export"], horizontal=True, key="pipeline.source")
+    if source == "Bundled example":
+        st.caption(
+            "Maven Analytics' CRM Sales Opportunities sample: 8,800 B2B opportunities, Oct 2016 - Dec 2017 (data/crm)."
+        )
+        return "bundled", bundled()
+    upload = st.file_uploader(
+        "Opportunities export (CSV or Excel .xlsx)",
+        type=["csv", "txt", "xlsx"],
+        key="pipeline.upload",
+        help="One row per opportunity: id, owner, stage, amount, created date, close date, product, account.",
+    )
+    if upload is None:
+        st.info("Upload an export of open and closed opportunities (Salesforce, HubSpot, ...) to forecast from it.")
+        return "none", None
+    data = upload.getvalue()
+    key = hashlib.sha256(data).hexdigest()[:16]
+    try:
+        raw = read_upload(key, data)
+    except crm.CrmImportError as exc:
+        st.error(f"**{upload.name}:** {exc.message}", icon=":material/error:")
+        return "none", None
+    mapping, date_format = mapping_step(raw, key)
+    missing = mapping.missing()
+    if missing:
+        st.warning(
+            "Choose the column for: " + ", ".join(crm.FIELD_LABELS[f] for f in missing), icon=":material/table_edit:"
+        )
+        return "none", None
+    stage_json = stage_step(raw, mapping.stage, key) if mapping.stage else None
+    try:
+        result = import_upload(key, raw, json.dumps(mapping.to_dict()), date_format, stage_json)
+    except crm.AmbiguousDateFormat as exc:
+        st.warning(f"{exc.message}: pick it under **Column mapping > Date format**.", icon=":material/calendar_month:")
+        return "none", None
+    except crm.CrmImportError as exc:
+        st.error(exc.message, icon=":material/error:")
+        return "none", None
+    return f"{key}:{hash((mapping, date_format, stage_json))}", result
+
+
+def import_summary(result: crm.ImportResult) -> None:
+    """What was imported, a preview, and the report of excluded or repaired rows with its download."""
+    st.markdown(import_sentence(result))
+    with st.expander("What was imported (first 200 rows)"):
+        st.dataframe(result.opportunities.head(200), hide_index=True, key="pipeline.preview")
+    with st.expander(
+        f"Import report ({len(result.report):,} rows excluded or repaired)", expanded=not result.excluded.empty
+    ):
+        for note in result.notes:
+            st.markdown(f"- {note}")
+        if not result.report.empty:
+            st.dataframe(result.report_summary(), hide_index=True, key="pipeline.report_summary")
+            st.dataframe(result.report, hide_index=True, height=240, key="pipeline.report")
+            st.download_button(
+                "Download the import report (CSV)",
+                data=result.report.to_csv(index=False),
+                file_name="import_report.csv",
+                mime="text/csv",
+                on_click="ignore",
+                key="pipeline.report_download",
+            )

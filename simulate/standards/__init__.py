@@ -9,6 +9,10 @@ Where things are:
                       are routed fairly (Fairness)
     next_period.py    chance_next_period: the team's chance of meeting a standard next period, from the
                       funnel Monte Carlo of the current scenario
+    uploads.py        uploaded_tables: a manager's CRM export, activity log and monthly table as Tables
+    view.py           build_scorecard_view -> ScorecardView: what the scorecard page shows, in words (the
+                      standard in focus, the scorecard, rep and catalogue tables); a standard as typed in
+                      input boxes (standard_inputs, edited_standards, added_standards, focus_labels)
 
 Public API: the names in __all__.
 """
@@ -23,19 +27,53 @@ from simulate.standards.scorecard import (
     suggested_target,
     value_plan,
 )
+from simulate.standards.uploads import uploaded_tables
+from simulate.standards.view import (
+    STATUSES,
+    AttainView,
+    FocusStatus,
+    Metric,
+    RepChart,
+    RepsTable,
+    ScorecardView,
+    StandardInputs,
+    added_standards,
+    build_scorecard_view,
+    edited_standards,
+    focus_key,
+    focus_labels,
+    split_focus,
+    standard_inputs,
+)
 
 __all__ = [
     "BUNDLED_QUOTA_PER_MONTH",
+    "STATUSES",
+    "AttainView",
     "Attainability",
     "Fairness",
+    "FocusStatus",
+    "Metric",
     "NextPeriodChance",
+    "RepChart",
+    "RepsTable",
     "Scorecard",
+    "ScorecardView",
+    "StandardInputs",
+    "added_standards",
     "attainability",
     "build_scorecard",
+    "build_scorecard_view",
     "bundled_tables",
     "chance_next_period",
+    "edited_standards",
     "fairness",
+    "focus_key",
+    "focus_labels",
     "lead_value",
+    "split_focus",
+    "standard_inputs",
     "suggested_target",
+    "uploaded_tables",
     "value_plan",
 ]

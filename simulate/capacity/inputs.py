@@ -1,16 +1,23 @@
-"""Short text forms of list inputs for the capacity page and the CLI, and back.
+"""Short text forms of list inputs for the capacity page and the CLI, and back; the page's widget values
+<-> TeamPlan.
 
 "10, 25, 45, 65, 85" is a ramp curve in percent; "2, 0, 2" hires per month; "100: 15, 150: 20"
 accelerator tiers as attainment %: rate %. Parsing is strict: anything that is not a number raises
 ScenarioError naming the field, the bad piece and an example; range checks are left to TeamPlan and
 CommissionPlan so every message about a value comes from one place.
+
+Widget values are keyed by short names ("ramp", "quota", "attrition_pct", ...), percentages in percent
+(the plan holds fractions); the team today is a table with the columns REP_COLUMNS.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-from simulate.scenario import Accelerator, ScenarioError
+import pandas as pd
+
+from simulate.scenario import Accelerator, CommissionPlan, RepGroup, ScenarioError, TeamPlan
 
 SEPARATORS = re.compile(r"[,;\s]+")
 
@@ -74,3 +81,77 @@ def parse_accelerators(text: str) -> tuple[Accelerator, ...]:
 
 def format_accelerators(tiers: tuple[Accelerator, ...]) -> str:
     return ", ".join(f"{100 * t.from_attainment:g}: {100 * t.rate:g}" for t in tiers)
+
+
+ROUTINGS = {"capacity": "By capacity (ramp x skill)", "equal": "Equal share", "territory": "Skewed territories"}
+REP_COLUMNS = ["Reps", "Tenure (months)"]
+
+
+def widget_values(team: TeamPlan) -> dict[str, object]:
+    """The capacity page's starting widget values for a team plan (percentages in percent, lists as text)."""
+    pay = team.commission
+    return {
+        "ramp": format_ramp(team.ramp_curve),
+        "hires": format_hires(team.hiring_plan),
+        "attrition_pct": round(team.attrition_annual * 100, 4),
+        "backfill": team.backfill,
+        "backfill_delay": team.backfill_delay_months,
+        "spread_pct": round(team.productivity_spread * 100, 4),
+        "deals_per_rep": float(team.deals_per_rep_month),
+        "routing": team.routing,
+        "skew_pct": round(team.territory_skew * 100, 4),
+        "quota": float(team.quota),
+        "ramped_quota": team.ramped_quota,
+        "target_share": int(round(team.target_share_at_quota * 100)),
+        "confidence": int(round(team.plan_confidence * 100)),
+        "base_pct": round(pay.base_rate * 100, 4),
+        "decel_at_pct": round(pay.decelerator_threshold * 100, 4),
+        "decel_pct": round(pay.decelerator_rate * 100, 4),
+        "accelerators": format_accelerators(pay.accelerators),
+        "cap_pct": round(pay.cap_attainment * 100, 4),
+    }
+
+
+def team_table(team: TeamPlan) -> pd.DataFrame:
+    """The team in seat today as the page's editable table: reps and their tenure in months."""
+    return pd.DataFrame([{"Reps": g.count, "Tenure (months)": g.tenure_months} for g in team.current_reps])
+
+
+def rep_groups(table: pd.DataFrame) -> tuple[RepGroup, ...]:
+    """Rep groups from the edited table, skipping blank rows; ScenarioError names a half-filled row."""
+    groups = []
+    for k, row in enumerate(table.itertuples(index=False)):
+        count, tenure = row[0], row[1]
+        if pd.isna(count) and pd.isna(tenure):
+            continue
+        if pd.isna(count) or pd.isna(tenure):
+            raise ScenarioError(f"team.current_reps[{k}]", f"row {k + 1} of the team table needs both reps and tenure")
+        groups.append(
+            RepGroup(
+                int(count) if float(count) == int(count) else count,
+                int(tenure) if float(tenure) == int(tenure) else tenure,
+            )
+        )
+    return tuple(groups)
+
+
+def team_from_values(values: Mapping[str, object], reps: pd.DataFrame) -> TeamPlan:
+    """The TeamPlan the page's widgets describe; ScenarioError names the input to fix."""
+    groups = rep_groups(reps)
+    commission = CommissionPlan(
+        base_rate=values["base_pct"] / 100, decelerator_threshold=values["decel_at_pct"] / 100,
+        decelerator_rate=values["decel_pct"] / 100, accelerators=parse_accelerators(values["accelerators"]),
+        cap_attainment=values["cap_pct"] / 100,
+    )  # fmt: skip
+    return TeamPlan(
+        current_reps=groups, hiring_plan=parse_hires(values["hires"]), ramp_curve=parse_ramp(values["ramp"]),
+        attrition_annual=values["attrition_pct"] / 100, backfill=bool(values["backfill"]),
+        backfill_delay_months=int(values["backfill_delay"]), productivity_spread=values["spread_pct"] / 100,
+        deals_per_rep_month=values["deals_per_rep"], routing=values["routing"],
+        territory_skew=values["skew_pct"] / 100, quota=values["quota"], ramped_quota=bool(values["ramped_quota"]),
+        target_share_at_quota=values["target_share"] / 100, plan_confidence=values["confidence"] / 100,
+        commission=commission,
+    )  # fmt: skip
+
+
+WIDGET_NAMES = tuple(widget_values(TeamPlan()))

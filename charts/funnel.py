@@ -17,7 +17,7 @@ def axis_format(unit: str) -> str:
 
 
 def fan_chart(bands: pd.DataFrame, *, title: str, unit: str, y_title: str, height: int = 260) -> alt.Chart:
-    """P10-P90 and P25-P75 bands with the P50 line by month. `bands` from simulate.summary.monthly_bands."""
+    """P10-P90 and P25-P75 bands with the P50 line by month. `bands` from simulate.funnel.monthly_bands."""
     fmt = axis_format(unit)
     month_order = alt.EncodingSortField(field="order", op="min")
     base = alt.Chart(bands).encode(x=alt.X("month:N", sort=month_order, title=None, axis=alt.Axis(labelAngle=-45)))
@@ -74,7 +74,7 @@ def histogram_chart(
 def funnel_chart(stages: pd.DataFrame, *, height: int | None = None) -> alt.Chart:
     """Average monthly volume per stage as centred horizontal bars, widest at the top.
 
-    `stages` from simulate.summary.stage_table (stage, order, mean, p10, p90, conversion); derived
+    `stages` from simulate.funnel.stage_table (stage, order, mean, p10, p90, conversion); derived
     fields are Vega-Lite calculations, so the spec does not depend on the rows.
     """
     y = alt.Y("stage:N", sort=alt.EncodingSortField(field="order", op="min"), title=None, axis=None)

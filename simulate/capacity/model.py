@@ -16,7 +16,7 @@ Model, per trial (vectorised across trials, chunked so arrays stay a few tens of
   Deals are conserved exactly: demand = sum of worked + unworked in every trial-month.
 - A rep's won deals over the target period are Poisson with mean the sum of its worked months (the
   Poisson split of the funnel's deals, so the team total has the funnel's law when capacity is ample);
-  the revenue of those deals is a sum of lognormal deal sizes (simulate.engine.revenue_for_deals).
+  the revenue of those deals is a sum of lognormal deal sizes (simulate.funnel.revenue_for_deals).
 
 Only per-trial and per-trial-seat aggregates are kept (never trials x months x reps).
 """
@@ -36,7 +36,7 @@ TEAM_STREAM = 5  # spawn key that keeps the team's random numbers apart from the
 
 @dataclass(frozen=True)
 class TeamResult:
-    """Per-trial outputs of one team simulation. Summarise with simulate.capacity_summary.
+    """Per-trial outputs of one team simulation. Summarise with simulate.capacity.capacity_summary.
 
     Monthly arrays are (trials, months) over the whole horizon; seat arrays are (trials, seats)
     over the scenario's target period. Deals are won deals; money is the scenario's currency.

@@ -6,7 +6,7 @@ Conventions (shown on the page and in docs/unit_economics.md):
 - Leads: each paid channel gives max_leads x (1 - exp(-spend / (max_leads x initial_cpl))) times a per-trial
   lognormal factor (its 90% range x/÷ (1 + uncertainty)); organic leads cost nothing.
 - Lead -> customer: the product of the funnel's conversion rates from the plan's lead stage to the last stage,
-  drawn per trial exactly as the funnel simulator draws them (simulate.engine.sample_uniforms / draw_rates).
+  drawn per trial exactly as the funnel simulator draws them (simulate.funnel.sample_uniforms / draw_rates).
   Customers in the month are Poisson given that mean; the paid share is binomial by the paid share of leads.
 - Sales cost = sales headcount cost + commissions (the capacity plan's monthly commission cost when given,
   else commission rate x first-year revenue of each new customer).

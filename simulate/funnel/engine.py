@@ -135,7 +135,7 @@ def revenue_for_deals(won: np.ndarray, normals: np.ndarray, median: float, p90: 
 
 @dataclass(frozen=True)
 class SimulationResult:
-    """Raw trial arrays for one scenario run; summarise with simulate.summary before charting."""
+    """Raw trial arrays for one scenario run; summarise with simulate.funnel.summary before charting."""
 
     scenario: Scenario
     trials: int

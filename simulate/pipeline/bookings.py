@@ -1,6 +1,6 @@
 """Forecast a month or quarter of bookings from a CRM export: the one call pages, the CLI and backtests use.
 
-from simulate.pipeline_forecast import forecast_pipeline
+from simulate.pipeline import forecast_pipeline
 fc = forecast_pipeline(opportunities, as_of="2017-09-30", period="quarter", trials=10_000, seed=7)
 fc.bookings.p50, fc.hit.p, fc.by_owner, fc.what_if_lost("Z063OYW0")
 """

@@ -1,8 +1,8 @@
 """Pipeline calibration from a CRM export: as-of replay, win rates, time to close, deal sizes, creation rate.
 
 Everything here uses only what was known at the as-of date (see `as_of_snapshot`), so the same code serves
-today's forecast and the backtest. Forecasting lives in simulate/pipeline_mc.py, backtests in
-simulate/pipeline_backtest.py. Units: days for ages and durations, currency units for amounts.
+today's forecast and the backtest. The Monte Carlo lives in simulate/pipeline/montecarlo.py, backtests in
+simulate/pipeline/backtest.py. Units: days for ages and durations, currency units for amounts.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@
     card.overview  # every catalogue KPI for the team in the latest month, or "needs: ..."
 
 Actual values come from `kpi.compute` (one formula per KPI, from the catalogue); statuses from the
-`Standard` bands; the chance next period from `simulate.scorecard_sim`; attainability and fairness from
-`simulate.scorecard_attain`. Never imports streamlit.
+`Standard` bands; the chance next period from `simulate.standards.next_period`; attainability and fairness from
+`simulate.standards.attainability`. Never imports streamlit.
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ import pandas as pd
 from kpi.wording import chance_in_10, count, format_value, money
 from simulate.funnel.goalseek import required_scale
 from simulate.funnel.summary import FunnelSummary
-from simulate.scenario import CycleLength, DealSize, Scenario, ScenarioError, Stage, Target
+from simulate.scenario import MONTH_NAMES, CycleLength, DealSize, Scenario, ScenarioError, Stage, Target
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS = MONTH_NAMES  # calendar month names, Jan..Dec
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from simulate.scenario.team import DEFAULT_RAMP, MAX_REPS, ROUTINGS, RepGroup, T
 from simulate.scenario.value import (
     DEFAULT_STAGES,
     MAX_HORIZON,
+    MONTH_NAMES,
     SCHEMA_VERSION,
     SECTIONS,
     TARGET_METRICS,
@@ -48,6 +49,7 @@ __all__ = [
     "LTV_METHODS",
     "MAX_HORIZON",
     "MAX_REPS",
+    "MONTH_NAMES",
     "PERIODS",
     "ROUTINGS",
     "SCHEMA_VERSION",

@@ -21,6 +21,7 @@ from simulate.scenario.rates import Rate
 SCHEMA_VERSION = 1
 MAX_HORIZON = 36
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -213,11 +214,10 @@ def section_class(key: str) -> type:
 def month_labels(start_month: str, count: int) -> list[str]:
     """["Jan 2027", "Feb 2027", ...] for `count` months from "YYYY-MM"."""
     year, month = int(start_month[:4]), int(start_month[5:7])
-    names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
     labels = []
     for k in range(count):
         m = month - 1 + k
-        labels.append(f"{names[m % 12]} {year + m // 12}")
+        labels.append(f"{MONTH_NAMES[m % 12]} {year + m // 12}")
     return labels
 
 

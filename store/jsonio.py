@@ -41,8 +41,24 @@ _SPEC: dict = {
         },
         True,
     ),
-    "cycle": ({"median_days": (NUMBER, True), "p90_days": (NUMBER, True)}, True),
-    "deal_size": ({"median": (NUMBER, True), "p90": (NUMBER, True)}, True),
+    "cycle": (
+        {
+            "median_days": (NUMBER, True),
+            "p90_days": (NUMBER, True),
+            "median_low": (NUMBER, False),
+            "median_high": (NUMBER, False),
+        },
+        True,
+    ),
+    "deal_size": (
+        {
+            "median": (NUMBER, True),
+            "p90": (NUMBER, True),
+            "median_low": (NUMBER, False),
+            "median_high": (NUMBER, False),
+        },
+        True,
+    ),
     "target": (
         {"metric": (TEXT, True), "value": (NUMBER, True), "period": (TEXT, True), "index": (INTEGER, True)},
         True,
@@ -50,6 +66,7 @@ _SPEC: dict = {
     "sampling": (TEXT, True),
     "trials": (INTEGER, True),
     "seed": (INTEGER, True),
+    "currency": (TEXT, False),  # schema 2; a schema-1 file has none and reads as USD
     **{key: ("section", False) for key in SECTIONS},
 }
 

@@ -24,7 +24,9 @@ from simulate.scenario.standards import PERIODS, STANDARDS_SCHEMA_VERSION, Stand
 from simulate.scenario.team import DEFAULT_RAMP, MAX_REPS, ROUTINGS, RepGroup, TeamPlan, default_team
 from simulate.scenario.value import (
     DEFAULT_STAGES,
+    MAX_DEAL_SPREAD,
     MAX_HORIZON,
+    MAX_TRIALS,
     MONTH_NAMES,
     SCHEMA_VERSION,
     SECTIONS,
@@ -47,7 +49,9 @@ __all__ = [
     "DEFAULT_RAMP",
     "DEFAULT_STAGES",
     "LTV_METHODS",
+    "MAX_DEAL_SPREAD",
     "MAX_HORIZON",
+    "MAX_TRIALS",
     "MAX_REPS",
     "MONTH_NAMES",
     "PERIODS",

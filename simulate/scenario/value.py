@@ -18,8 +18,14 @@ import numpy as np
 from simulate.scenario.errors import ScenarioError, check_int, check_range
 from simulate.scenario.rates import Rate
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: currency; optional 90% ranges on the deal-size and cycle medians
+READABLE_SCHEMAS = (1, 2)  # schema-1 files (no currency, no ranges) load as USD with certain medians
 MAX_HORIZON = 36
+# The engine holds every trial's months in memory (about 0.5 KB per trial-month set); 1,000,000 trials
+# stay under 2 GB with the longest horizon (bench/funnel_speed.py measures it). More is refused.
+MAX_TRIALS = 1_000_000
+MAX_DEAL_SPREAD = 20.0  # largest deal-size P90/median the engine is tested at (tests/unit/test_tails.py)
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -56,18 +62,39 @@ class LeadVolume:
 
 @dataclass(frozen=True)
 class CycleLength:
-    """Days from entering the funnel to closing: right-skewed (lognormal) given median and P90."""
+    """Days from entering the funnel to closing: right-skewed (lognormal) given median and P90.
+
+    median_low / median_high: optional 90% range on the median itself (how sure we are of it). When
+    given, each trial draws its median once from the lognormal whose 5th/95th percentiles are low and
+    high, and keeps the P90/median ratio, so the whole cycle distribution stretches with it.
+    """
 
     median_days: float = 75.0
     p90_days: float = 160.0
+    median_low: float | None = None
+    median_high: float | None = None
+
+    @property
+    def is_uncertain(self) -> bool:
+        return self.median_low is not None
 
 
 @dataclass(frozen=True)
 class DealSize:
-    """Value of a won deal: right-skewed (lognormal) given median and P90 (equal = every deal the same)."""
+    """Value of a won deal: right-skewed (lognormal) given median and P90 (equal = every deal the same).
+
+    median_low / median_high: optional 90% range on the median, drawn once per trial like the cycle's
+    (lognormal with those 5th/95th percentiles; the P90/median ratio is kept).
+    """
 
     median: float = 18_000.0
     p90: float = 45_000.0
+    median_low: float | None = None
+    median_high: float | None = None
+
+    @property
+    def is_uncertain(self) -> bool:
+        return self.median_low is not None
 
 
 TARGET_METRICS = ("revenue", "won_deals")
@@ -109,6 +136,7 @@ class Scenario:
     sampling: str = "lhs"
     trials: int = 10_000
     seed: int = 2026
+    currency: str = "USD"  # ISO 4217 code of every money amount in the scenario
     # Optional sections owned by other modules (see SECTIONS): None when the scenario has none.
     team: Any = None
     economics: Any = None
@@ -173,6 +201,10 @@ class Scenario:
         data["stages"] = [
             {"name": s.name, **({"conversion": s.conversion.to_dict()} if s.conversion else {})} for s in self.stages
         ]
+        for key in ("cycle", "deal_size"):  # no range -> no keys, so links stay short
+            for bound in ("median_low", "median_high"):
+                if data[key][bound] is None:
+                    del data[key][bound]
         data["volume"]["seasonality"] = list(self.volume.seasonality)
         if self.volume.forecast_paths is not None:
             data["volume"]["forecast_paths"] = [list(row) for row in self.volume.forecast_paths]
@@ -236,8 +268,12 @@ def _validate(s: Scenario) -> None:
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ScenarioError("start_month", f"start month must look like 2027-01 (got {s.start_month!r})")
     check_int("horizon_months", s.horizon_months, 1, MAX_HORIZON, label="Horizon (months)")
-    check_int("trials", s.trials, 100, 2_000_000, label="Trials")
+    check_int("trials", s.trials, 100, MAX_TRIALS, label="Trials")
     check_int("seed", s.seed, 0, 2**32 - 1, label="Seed")
+    if not isinstance(s.currency, str) or not CURRENCY_RE.match(s.currency):
+        raise ScenarioError(
+            "currency", f"currency must be a 3-letter ISO 4217 code in capitals such as USD or EUR (got {s.currency!r})"
+        )
     if s.sampling not in ("lhs", "plain"):
         raise ScenarioError("sampling", f"sampling must be 'lhs' (Latin hypercube) or 'plain' (got {s.sampling!r})")
     _validate_stages(s.stages)
@@ -250,6 +286,7 @@ def _validate(s: Scenario) -> None:
             "cycle.p90_days",
             f"P90 sales cycle must be longer than the median (got P90 {c.p90_days:g} days, median {c.median_days:g})",
         )
+    _validate_median_range("cycle", c.median_days, c.median_low, c.median_high, "median sales cycle (days)")
     d = s.deal_size
     check_range("deal_size.median", d.median, 0, 1e9, label="Median deal size", low_inclusive=False)
     check_range("deal_size.p90", d.p90, 0, 1e10, label="P90 deal size", low_inclusive=False)
@@ -257,11 +294,37 @@ def _validate(s: Scenario) -> None:
         raise ScenarioError(
             "deal_size.p90", f"P90 deal size must be at least the median (got P90 {d.p90:g}, median {d.median:g})"
         )
+    if d.p90 > MAX_DEAL_SPREAD * d.median:
+        raise ScenarioError(
+            "deal_size.p90",
+            f"P90 deal size can be at most {MAX_DEAL_SPREAD:g} times the median (got {d.p90 / d.median:.3g} times); "
+            "split very different deal types into separate scenarios",
+        )
+    _validate_median_range("deal_size", d.median, d.median_low, d.median_high, "median deal size")
     _validate_target(s.target, s.horizon_months)
     for key in SECTIONS:
         value = getattr(s, key)
         if value is not None and not isinstance(value, section_class(key)):
             raise ScenarioError(key, f"must be a {section_class(key).__name__} (got {type(value).__name__})")
+
+
+def _validate_median_range(section: str, median: float, low: float | None, high: float | None, label: str) -> None:
+    """Both ends or neither; 0 < low < high; the median input lies inside the range."""
+    if low is None and high is None:
+        return
+    if low is None or high is None:
+        raise ScenarioError(f"{section}.median_low", f"a 90% range on the {label} needs both low and high")
+    check_range(f"{section}.median_low", low, 0, None, label=f"Low end of the {label} range", low_inclusive=False)
+    check_range(f"{section}.median_high", high, 0, None, label=f"High end of the {label} range", low_inclusive=False)
+    if not low < high:
+        raise ScenarioError(
+            f"{section}.median_low", f"the {label} range needs low below high (got low {low:g}, high {high:g})"
+        )
+    if not low <= median <= high:
+        raise ScenarioError(
+            f"{section}.median_low",
+            f"the {label} ({median:g}) must lie inside its 90% range ({low:g} to {high:g})",
+        )
 
 
 def _validate_stages(stages: tuple[Stage, ...]) -> None:

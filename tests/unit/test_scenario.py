@@ -18,6 +18,7 @@ from simulate.scenario import (
     ScenarioError,
     Stage,
     Target,
+    default_scenario,
 )
 
 
@@ -130,3 +131,73 @@ def test_scenarios_are_values_usable_as_cache_keys():
     a, b = Scenario(), Scenario()
     assert a == b and hash(a.to_json()) == hash(b.to_json())
     assert dataclasses.replace(a, seed=1) != a
+
+
+FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "scenario"
+
+
+def test_a_schema_1_file_opens_unchanged_in_usd_and_saves_as_schema_2():
+    text = (FIXTURES / "schema1-default-with-team.json").read_text()
+    old = json.loads(text)
+    assert old["schema_version"] == 1 and "currency" not in old
+    s = Scenario.from_json(text)
+    assert s.currency == "USD"
+    assert not s.cycle.is_uncertain and not s.deal_size.is_uncertain
+    assert s == default_scenario()
+    new = s.to_dict()
+    assert new == {**old, "schema_version": 2, "currency": "USD"}  # nothing else changed
+    assert SCHEMA_VERSION == 2
+
+
+def test_a_schema_1_link_opens_unchanged():
+    from ui import codec
+
+    s = codec.decode((FIXTURES / "schema1-link.txt").read_text().strip())
+    assert (s.name, s.currency, s.deal_size, s.cycle, s.seed) == (
+        "Old link",
+        "USD",
+        DealSize(20_000, 150_000),
+        CycleLength(40, 200),
+        7,
+    )
+
+
+def test_currency_is_validated_and_round_trips():
+    s = Scenario(currency="EUR")
+    assert Scenario.from_json(s.to_json()).currency == "EUR"
+    for bad in ("usd", "US", "EURO", "", 12):
+        with pytest.raises(ScenarioError) as err:
+            Scenario(currency=bad)
+        assert err.value.field == "currency" and "ISO 4217" in err.value.message
+
+
+def test_median_ranges_round_trip_and_are_checked():
+    s = Scenario(
+        deal_size=DealSize(25_000, 60_000, median_low=20_000, median_high=30_000),
+        cycle=CycleLength(75, 160, median_low=60, median_high=95),
+    )
+    assert s.deal_size.is_uncertain and s.cycle.is_uncertain
+    assert Scenario.from_json(s.to_json()) == s
+    assert "median_low" not in Scenario().to_dict()["deal_size"]  # no range -> no keys (short links)
+    cases = {
+        "one end only": (DealSize(25_000, 60_000, median_low=20_000), "needs both low and high"),
+        "low above high": (DealSize(25_000, 60_000, median_low=30_000, median_high=20_000), "low below high"),
+        "median outside": (DealSize(35_000, 60_000, median_low=20_000, median_high=30_000), "must lie inside"),
+        "zero low": (DealSize(25_000, 60_000, median_low=0, median_high=30_000), "greater than 0"),
+    }
+    for label, (deal, words) in cases.items():
+        with pytest.raises(ScenarioError, match=words) as err:
+            Scenario(deal_size=deal)
+        assert err.value.field.startswith("deal_size.median_"), label
+    with pytest.raises(ScenarioError, match="median sales cycle"):
+        Scenario(cycle=CycleLength(75, 160, median_low=80, median_high=95))
+
+
+def test_deal_spread_and_trials_have_stated_limits():
+    Scenario(deal_size=DealSize(10_000, 200_000))  # P90/median 20 is allowed
+    with pytest.raises(ScenarioError, match="at most 20 times the median") as err:
+        Scenario(deal_size=DealSize(10_000, 200_001))
+    assert err.value.field == "deal_size.p90"
+    Scenario(trials=1_000_000)
+    with pytest.raises(ScenarioError, match=r"Trials must be between 100 and 1000000 \(got 2000000\)"):
+        Scenario(trials=2_000_000)

@@ -43,12 +43,13 @@ def every_field_scenario() -> Scenario:
         volume=LeadVolume(
             level=12_345.5, growth=0.021, seasonality=tuple(0.8 + 0.03 * k for k in range(12)), overdispersion=0.17
         ),
-        cycle=CycleLength(median_days=61.5, p90_days=140.25),
-        deal_size=DealSize(median=23_456.7, p90=61_000.0),
+        cycle=CycleLength(median_days=61.5, p90_days=140.25, median_low=50.0, median_high=80.0),
+        deal_size=DealSize(median=23_456.7, p90=61_000.0, median_low=20_000.0, median_high=30_000.0),
         target=Target(metric="won_deals", value=44.0, period="month", index=7),
         sampling="plain",
         trials=3_333,
         seed=987_654_321,
+        currency="EUR",
         **available_sections(),
     )
     return scenario.with_volume_paths([[100.0 + m + p * 0.5 for p in range(3)] for m in range(12)], "ETS forecast")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 
-from simulate.scenario import SCHEMA_VERSION, SECTIONS, Scenario, ScenarioError
+from simulate.scenario import MAX_JSON_BYTES, SCHEMA_VERSION, SECTIONS, Scenario, ScenarioError, load_json
 
-MAX_IMPORT_BYTES = 5_000_000
+MAX_IMPORT_BYTES = MAX_JSON_BYTES
 
 NUMBER, INTEGER, TEXT = "number", "whole number", "text"
 # field -> (expected kind, required?). Nested objects are specs themselves.
@@ -167,28 +167,32 @@ def check_scenario_data(data: object) -> list[str]:
     return problems
 
 
-def import_json(text: str | bytes) -> Scenario:
-    """A Scenario from an uploaded JSON file, or ImportProblems listing everything wrong with it."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_IMPORT_BYTES:
-            raise ImportProblems(
-                [f"file: larger than {MAX_IMPORT_BYTES // 1_000_000} MB; a scenario file is much smaller"]
-            )
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportProblems(["file: not a text (UTF-8 JSON) file"]) from None
+def import_json(text: str | bytes, notes: list[str] | None = None) -> Scenario:
+    """A Scenario from an uploaded JSON file, or ImportProblems listing everything wrong with it.
+
+    The text is read by simulate.scenario.load_json (nesting depth, NaN/Infinity, huge numbers refused;
+    lone surrogates and control characters cleaned). What the cleaning changed is appended to `notes`
+    ("stages[1].name: removed 1 control character") so the page can say so.
+    """
+    if isinstance(text, bytes) and len(text) > MAX_IMPORT_BYTES:
+        raise ImportProblems([f"file: larger than {MAX_IMPORT_BYTES // 1_000_000} MB; a scenario file is much smaller"])
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportProblems([f"file: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"]) from None
+        loaded = load_json(text, "file", max_bytes=MAX_IMPORT_BYTES)
+    except ScenarioError as exc:
+        raise ImportProblems([f"{exc.field}: {exc.message}"]) from None
+    data = loaded.data
     problems = check_scenario_data(data)
     if problems:
         raise ImportProblems(problems)
     try:
-        return Scenario.from_dict(data)
+        scenario = Scenario.from_dict(data)
     except ScenarioError as exc:
         raise ImportProblems([f"{exc.field}: {exc.message}"]) from None
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:  # never a traceback on the page
+        raise ImportProblems([f"file: could not be read as a scenario ({type(exc).__name__}: {exc})"[:300]]) from None
+    if notes is not None:
+        notes.extend(loaded.changes)
+    return scenario
 
 
 def export_json(scenario: Scenario) -> str:

@@ -10,10 +10,12 @@ import base64
 import binascii
 import json
 import zlib
+from dataclasses import dataclass
 
-from simulate.scenario import Scenario, ScenarioError
+from simulate.scenario import Scenario, ScenarioError, load_json
 
 MAX_URL_TEXT = 20_000  # characters; a longer value is refused before decompression
+MAX_LINK_JSON = 1_000_000  # bytes of JSON a link may unpack to
 
 
 def encode(scenario: Scenario) -> str:
@@ -22,17 +24,43 @@ def encode(scenario: Scenario) -> str:
     return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """A link's scenario and what had to be cleaned in its text (empty if nothing)."""
+
+    scenario: Scenario
+    notes: tuple[str, ...] = ()
+
+
 def decode(text: str) -> Scenario:
     """Scenario from a URL value; ScenarioError (field "link") for anything malformed."""
+    return decode_with_notes(text).scenario
+
+
+def decode_with_notes(text: str) -> Decoded:
+    """Scenario from a URL value, read by the one safe JSON reader (simulate.scenario.load_json).
+
+    ScenarioError (field "link") for anything malformed or hostile (deep nesting, NaN/Infinity, huge
+    numbers); lone surrogates and control characters in names are cleaned and listed in `notes`.
+    """
     if not isinstance(text, str) or not text or len(text) > MAX_URL_TEXT:
         raise ScenarioError("link", "the link's scenario is missing or too long")
     try:
         packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         decompressor = zlib.decompressobj()
-        raw = decompressor.decompress(packed, 1_000_000)  # bounded: no zip bombs
-        if decompressor.unconsumed_tail:
-            raise ScenarioError("link", "the link's scenario is too large")
-        data = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, zlib.error, UnicodeDecodeError, json.JSONDecodeError):
+        raw = decompressor.decompress(packed, MAX_LINK_JSON)  # bounded: no zip bombs
+    except (binascii.Error, zlib.error, ValueError):
         raise ScenarioError("link", "the link's scenario could not be read (it may have been cut off)") from None
-    return Scenario.from_dict(data)
+    if decompressor.unconsumed_tail:
+        raise ScenarioError("link", "the link's scenario is too large")
+    try:
+        loaded = load_json(raw, "link", max_bytes=MAX_LINK_JSON)
+    except ScenarioError as exc:
+        raise ScenarioError("link", f"the link's scenario could not be read: {exc.message}") from None
+    try:
+        scenario = Scenario.from_dict(loaded.data)
+    except ScenarioError:
+        raise
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:  # a message, never a traceback
+        raise ScenarioError("link", f"the link's scenario could not be read ({type(exc).__name__})") from None
+    return Decoded(scenario, loaded.changes)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from simulate.scenario import Scenario
+from simulate.scenario import MAX_JSON_BYTES, Scenario, ScenarioError, load_json
 
 
 class UsageError(Exception):
@@ -12,14 +13,27 @@ class UsageError(Exception):
 
 
 def read_scenario(path: str) -> Scenario:
+    """The scenario in a JSON file, read by the one safe JSON reader (simulate.scenario.load_json).
+
+    Hostile files (deep nesting, NaN/Infinity, 5,000-digit numbers, not UTF-8, too large) raise
+    ScenarioError / UsageError: one line and exit status 2. Text that had to be cleaned (lone surrogates,
+    control characters) is read, and what was changed is printed as one note on stderr.
+    """
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"scenario file not found: {path}")
+    if file.stat().st_size > MAX_JSON_BYTES:
+        raise UsageError(f"{path}: larger than {MAX_JSON_BYTES // 1_000_000} MB; a scenario file is much smaller")
+    loaded = load_json(file.read_bytes(), "file")
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not a text (UTF-8 JSON) file") from None
-    return Scenario.from_json(text)
+        scenario = Scenario.from_dict(loaded.data)
+    except ScenarioError:
+        raise
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:  # one line, never a traceback
+        raise UsageError(f"{path}: could not be read as a scenario ({type(exc).__name__}: {exc})"[:300]) from None
+    if loaded.changes:
+        print(f"note: {path}: {loaded.note()}", file=sys.stderr)
+    return scenario
 
 
 def json_safe(value):

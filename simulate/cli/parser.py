@@ -43,13 +43,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except ScenarioError as exc:
-        print(f"error: {exc.field}: {exc.message}", file=sys.stderr)
+        _one_line(f"error: {exc.field}: {exc.message}")
         return 2
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _one_line(f"error: {exc}")
         return 2
     except BrokenPipeError:
         return 0
+
+
+def _one_line(message: str) -> None:
+    """The error as one printable line, whatever text a hostile file put in it (line breaks, surrogates)."""
+    text = " ".join(message.split())
+    sys.stderr.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
 
 
 if __name__ == "__main__":

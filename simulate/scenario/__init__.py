@@ -9,6 +9,7 @@ Where things are:
     economics.py   EconomicsPlan, Channel, RepeatPurchaseModel: the optional `economics` section
     standards.py   Standard, StandardSet: the optional `standards` section (KPI targets and bands)
     errors.py      ScenarioError (names the field and the fix), check_range, check_int
+    safejson.py    load_json: the one reader of untrusted scenario/standards JSON (depth, numbers, text cleaned)
 
 Why the sections live here and not in their domains: the scenario is one value that the store saves and a
 link carries; keeping every section's *parameters* here lets `store/` and every domain import the scenario
@@ -20,6 +21,7 @@ from simulate.scenario.commission import Accelerator, CommissionPlan
 from simulate.scenario.economics import LTV_METHODS, Channel, EconomicsPlan, RepeatPurchaseModel
 from simulate.scenario.errors import ScenarioError, check_int, check_range
 from simulate.scenario.rates import Rate
+from simulate.scenario.safejson import MAX_JSON_BYTES, Loaded, clean_text, load_json
 from simulate.scenario.standards import PERIODS, STANDARDS_SCHEMA_VERSION, Standard, StandardSet, default_standards
 from simulate.scenario.team import DEFAULT_RAMP, MAX_REPS, ROUTINGS, RepGroup, TeamPlan, default_team
 from simulate.scenario.value import (
@@ -49,6 +51,7 @@ __all__ = [
     "DEFAULT_RAMP",
     "DEFAULT_STAGES",
     "LTV_METHODS",
+    "MAX_JSON_BYTES",
     "MAX_DEAL_SPREAD",
     "MAX_HORIZON",
     "MAX_TRIALS",
@@ -68,6 +71,7 @@ __all__ = [
     "DealSize",
     "EconomicsPlan",
     "LeadVolume",
+    "Loaded",
     "Rate",
     "RepGroup",
     "RepeatPurchaseModel",
@@ -79,10 +83,12 @@ __all__ = [
     "Target",
     "TeamPlan",
     "check_int",
+    "clean_text",
     "check_range",
     "default_scenario",
     "default_standards",
     "default_team",
+    "load_json",
     "month_labels",
     "scenario_from_dict",
     "section_class",

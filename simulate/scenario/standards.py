@@ -246,10 +246,12 @@ class StandardSet:
     @classmethod
     def from_json(cls, text: str | bytes) -> StandardSet:
         """Read a standards file, or a whole scenario file that carries a standards section."""
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ScenarioError("file", f"not a valid standards JSON file: {exc}") from None
+        from simulate.scenario.safejson import load_json
+
+        try:  # bounded depth and numbers, text cleaned
+            data = load_json(text, "file").data
+        except ScenarioError as exc:
+            raise ScenarioError("file", f"not a valid standards JSON file: {exc.message}") from None
         if not isinstance(data, dict):
             raise ScenarioError("file", f"a standards file must be a JSON object (got {type(data).__name__})")
         if "standards" in data and isinstance(data["standards"], dict):  # a scenario file

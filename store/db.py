@@ -1,74 +1,83 @@
-"""SQLite scenario store: save, rename, duplicate, delete and version scenarios; every version is kept.
+"""The scenario store: save, rename, duplicate, delete, share and version scenarios; every version is kept.
 
-One file (default ~/.local/share/funnelcast/scenarios.db; FUNNELCAST_DATA_DIR or an explicit path
-overrides it). Each call opens its own connection, so browser sessions (threads) and processes can
-save at once: writes take SQLite's write lock up front (BEGIN IMMEDIATE) and wait for it, and a
-commit is atomic in WAL mode, so a process killed mid-save leaves the old or the new version.
-A file that is not ours (not SQLite, another program's database, damaged) raises StoreError and is
-never written to.
+Backends (store.backends): one SQLite file (default ~/.local/share/funnelcast/scenarios.db;
+FUNNELCAST_DATA_DIR or an explicit path overrides it) or a PostgreSQL database given by URL
+(`postgresql://...`), which several server processes share. Each call is one transaction, so browser
+sessions (threads) and processes can save at once without losing a version.
+
+Users. Every call acts for one user (`store.as_user("ana@example.com")`; without sign-in it is the fixed
+LOCAL_USER). A scenario has an owner and is private by default; the owner shares it with named people
+(e-mail) or the whole organisation (ORG) as viewer or editor. Viewers open it; editors also save new
+versions; only the owner renames, deletes or changes sharing. A scenario the user may not see behaves as if
+it did not exist (same message), whether asked for by name or by id. Names are unique per owner.
+
+Concurrency. `save(..., expected_version=N)` refuses with VersionConflict when the latest version is no
+longer N (someone else saved meanwhile); nothing is overwritten, versions are only ever added.
+
+Datasets. `put_dataset` keeps an uploaded file once per content (sha256); `save(..., datasets={label: hash})`
+attaches files to the new version. A dataset can be read by whoever uploaded it and by whoever can see a
+scenario version it is attached to; attaching needs read access to the file, so a guessed hash opens nothing.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import os
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from simulate.scenario import Scenario, ScenarioError
+from store.backends import ENV_DIR, PostgresBackend, SqliteBackend, redact
+from store.errors import AccessDenied, StoreError, VersionConflict
+from store.schema import LOCAL_USER, STORE_SCHEMA, name_key
 
-APPLICATION_ID = 0x46554E43  # "FUNC": marks the file as a funnelcast scenario store
-STORE_SCHEMA = 1
-SQLITE_HEADER = b"SQLite format 3\x00"
-ENV_DIR = "FUNNELCAST_DATA_DIR"
 FILE_NAME = "scenarios.db"
-BUSY_TIMEOUT_S = 30.0
+ENV_URL = "FUNNELCAST_STORE_URL"
 MAX_NAME = 120
+MAX_DATASET_BYTES = 200_000_000
+ORG = "*"  # share with the whole organisation (everyone who can sign in)
+ROLES = ("viewer", "editor")
+_RANK = {"": 0, "viewer": 1, "editor": 2, "owner": 3}
+_HASH = re.compile(r"[0-9a-f]{64}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+|" + re.escape(LOCAL_USER))
 
-# Closing *any* file descriptor on a database file drops every POSIX lock this process holds on it,
-# including SQLite's own (a documented SQLite hazard that can corrupt the file). So the raw header
-# check runs at most once per file per process, before this process opens SQLite connections to it.
-_VERIFIED: set[str] = set()
-_VERIFY_LOCK = threading.Lock()
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS scenarios (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS versions (
-    id INTEGER PRIMARY KEY,
-    scenario_id INTEGER NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
-    version INTEGER NOT NULL,
-    saved_at TEXT NOT NULL,
-    note TEXT NOT NULL DEFAULT '',
-    scenario_json TEXT NOT NULL,
-    extras_json TEXT NOT NULL DEFAULT '{}',
-    UNIQUE (scenario_id, version)
-);
-"""
-
-
-class StoreError(Exception):
-    """A problem with the store a user can act on; the message says what and how to fix it."""
+__all__ = [
+    "ENV_DIR",
+    "ENV_URL",
+    "LOCAL_USER",
+    "ORG",
+    "ROLES",
+    "STORE_SCHEMA",
+    "AccessDenied",
+    "Saved",
+    "ScenarioInfo",
+    "ScenarioStore",
+    "Sharing",
+    "StoreError",
+    "VersionConflict",
+    "VersionInfo",
+    "default_data_dir",
+    "redact",
+]
 
 
 @dataclass(frozen=True)
 class ScenarioInfo:
-    """One saved scenario: its name, how many versions, when created and last saved (UTC ISO)."""
+    """One scenario the user can see: name, versions, when created and last saved (UTC ISO), owner, the user's role."""
 
     name: str
     versions: int
     latest_version: int
     created_at: str
     updated_at: str
+    id: int = 0
+    owner: str = LOCAL_USER
+    role: str = "owner"  # owner, editor or viewer
+    saved_by: str = ""  # who saved the latest version
 
 
 @dataclass(frozen=True)
@@ -77,17 +86,32 @@ class VersionInfo:
     version: int
     saved_at: str
     note: str
+    saved_by: str = ""
 
 
 @dataclass(frozen=True)
 class Saved:
-    """A loaded version: the scenario (named as in the store) and page inputs kept beside it."""
+    """A loaded version: the scenario (named as in the store), page inputs and datasets kept beside it."""
 
     scenario: Scenario
     version: int
     saved_at: str
     note: str
     extras: dict
+    saved_by: str = ""
+    datasets: dict = field(default_factory=dict)  # label -> sha256 of a dataset (get_dataset)
+    id: int = 0
+    owner: str = LOCAL_USER
+    role: str = "owner"
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """Who may see a scenario: the owner, the organisation's role ('' = private) and named people."""
+
+    owner: str
+    org_role: str
+    people: dict  # e-mail -> "viewer" | "editor"
 
 
 def default_data_dir() -> Path:
@@ -111,243 +135,405 @@ def _clean_name(name: object) -> str:
     return cleaned
 
 
+def _clean_user(user: object) -> str:
+    if not isinstance(user, str) or not _EMAIL.fullmatch(user.strip()):
+        raise StoreError(f"'{user}' is not an e-mail address; share with someone's sign-in e-mail.")
+    return user.strip().lower()
+
+
+# The user's role on scenario `s` (in SQL): owner, the best named share, or the organisation's role.
+_ROLE_SQL = (
+    "CASE WHEN s.owner = ? THEN 'owner' "
+    "WHEN EXISTS (SELECT 1 FROM shares sh WHERE sh.scenario_id = s.id AND sh.email = ? AND sh.role = 'editor') "
+    "THEN 'editor' WHEN s.org_role = 'editor' THEN 'editor' "
+    "WHEN EXISTS (SELECT 1 FROM shares sh WHERE sh.scenario_id = s.id AND sh.email = ?) THEN 'viewer' "
+    "WHEN s.org_role = 'viewer' THEN 'viewer' ELSE '' END"
+)
+_VISIBLE_SQL = (
+    "(s.owner = ? OR s.org_role <> '' OR EXISTS (SELECT 1 FROM shares sh WHERE sh.scenario_id = s.id AND sh.email = ?))"
+)
+
+
 class ScenarioStore:
-    """The scenario store at `path` (a file) or in `data_dir`; created on first use."""
+    """The scenario store at `path` (a file), in `data_dir`, or at a PostgreSQL `url`; created on first use.
 
-    def __init__(self, path: str | Path | None = None, *, data_dir: str | Path | None = None):
-        if path is None:
-            path = Path(data_dir).expanduser() / FILE_NAME if data_dir is not None else default_data_dir() / FILE_NAME
-        self.path = Path(path)
-        with _VERIFY_LOCK:
-            self._check_or_create()
+    Acts for LOCAL_USER; `as_user(email)` gives the same store acting for a signed-in user.
+    `read_only` / `unavailable` say why saving / reading is impossible (a read-only data folder), else None.
+    """
 
-    # --- opening -----------------------------------------------------------------------------
-    def _refuse(self, why: str) -> StoreError:
-        return StoreError(
-            f"{self.path} {why}. It was left untouched. Move or rename that file, or point "
-            f"{ENV_DIR} at another folder, and start again."
-        )
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        data_dir: str | Path | None = None,
+        url: str | None = None,
+        user: str = LOCAL_USER,
+    ):
+        self.user = _clean_user(user)
+        if url is not None:
+            if not str(url).startswith(("postgresql://", "postgres://")):
+                raise StoreError(
+                    f"The store URL {redact(str(url))} is not a PostgreSQL URL (postgresql://user@host/db); "
+                    f"leave {ENV_URL} unset to use the SQLite file in the data folder."
+                )
+            self.path = None
+            self._backend = PostgresBackend(str(url))
+        else:
+            if path is None:
+                folder = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+                path = folder / FILE_NAME
+            self.path = Path(path)
+            self._backend = SqliteBackend(self.path)
 
-    def _check_or_create(self) -> None:
-        if self.path.exists() and not self.path.is_file():
-            raise self._refuse("is not a file")
-        if self.path.is_file() and self.path.stat().st_size > 0:
-            key = str(self.path.resolve())
-            if key not in _VERIFIED:
-                with open(self.path, "rb") as fh:
-                    header = fh.read(len(SQLITE_HEADER))
-                if header != SQLITE_HEADER:
-                    raise self._refuse("is not a scenario store (it is not an SQLite database)")
-            self._check_ours()
-            _VERIFIED.add(key)
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"Cannot create the folder {self.path.parent} ({exc.strerror}); set {ENV_DIR} to a writable folder."
-            ) from None
-        conn = self._connect()
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("BEGIN IMMEDIATE")
-            (app_id,) = conn.execute("PRAGMA application_id").fetchone()
-            if app_id == 0:  # another process may have created it a moment ago
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-                conn.execute(f"PRAGMA user_version={STORE_SCHEMA}")
-            conn.execute("COMMIT")
-            _VERIFIED.add(str(self.path.resolve()))
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"The scenario store {self.path} could not be created ({exc}).") from None
-        finally:
-            conn.close()
+    def as_user(self, user: str) -> ScenarioStore:
+        """The same store (same connections) acting for `user` (an e-mail, or LOCAL_USER)."""
+        view = copy.copy(self)
+        view.user = _clean_user(user)
+        return view
 
-    def _check_ours(self) -> None:
-        """Read-only look at an existing SQLite file: ours, a newer store, or someone else's."""
-        try:
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
-            try:
-                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-                if app_id == APPLICATION_ID:
-                    quick = conn.execute("PRAGMA quick_check").fetchone()[0]
-                    if quick != "ok":
-                        raise self._refuse(f"is damaged (SQLite says: {quick})")
-            finally:
-                conn.close()
-        except sqlite3.DatabaseError as exc:
-            raise self._refuse(f"is damaged or not a database (SQLite says: {exc})") from None
-        if app_id != APPLICATION_ID:
-            what = f"tables {', '.join(sorted(tables))}" if tables else "no tables"
-            raise self._refuse(f"belongs to another program (an SQLite database with {what})")
-        if version > STORE_SCHEMA:
-            raise self._refuse(
-                f"was written by a newer version of the app (store schema {version}, this app reads {STORE_SCHEMA})"
+    @property
+    def backend(self) -> str:
+        return self._backend.dialect
+
+    @property
+    def location(self) -> str:
+        """The file, or the PostgreSQL URL without its password."""
+        return self._backend.location
+
+    @property
+    def read_only(self) -> str | None:
+        return self._backend.read_only
+
+    @property
+    def unavailable(self) -> str | None:
+        return self._backend.unavailable
+
+    def close(self) -> None:
+        if isinstance(self._backend, PostgresBackend):
+            self._backend.close()
+
+    # --- finding a scenario the user may see ---------------------------------------------------------------
+    def _find(self, tx, ref: str | int, *, lock: bool = False) -> tuple[int, str, str, str]:
+        """(id, stored name, owner, the user's role) for a name or id the user may see, else StoreError."""
+        me = self.user
+        suffix = " FOR UPDATE" if lock else ""
+        if isinstance(ref, int) and not isinstance(ref, bool):
+            rows = tx.all(
+                f"SELECT s.id, s.name, s.owner, {_ROLE_SQL} FROM scenarios s WHERE s.id = ? AND {_VISIBLE_SQL}{suffix}",
+                (me, me, me, int(ref), me, me),
             )
+            if not rows:
+                raise StoreError(f"No saved scenario you can open has id {int(ref)}.")
+        else:
+            if not isinstance(ref, str) or not ref.strip():
+                raise StoreError("A scenario needs a name: type one and save again.")
+            rows = tx.all(
+                f"SELECT s.id, s.name, s.owner, {_ROLE_SQL} FROM scenarios s "
+                f"WHERE s.name_key = ? AND {_VISIBLE_SQL} ORDER BY (s.owner = ?) DESC, s.id{suffix}",
+                (me, me, me, name_key(ref), me, me, me),
+            )
+            if not rows:
+                raise StoreError(f"No saved scenario is called '{' '.join(ref.split())}'.")
+            if len(rows) > 1 and rows[0][2] != me:
+                owners = ", ".join(sorted(r[2] for r in rows))
+                raise StoreError(
+                    f"Several scenarios shared with you are called '{rows[0][1]}' (owners {owners}); pick one in the list."
+                )
+        sid, name, owner, role = rows[0]
+        return int(sid), name, owner, role
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=FULL")
-        return conn
+    def _need(self, role: str, have: str, name: str, action: str) -> None:
+        if _RANK[have] < _RANK[role]:
+            if have == "viewer":
+                hint = "save it under a new name to keep your changes" if action == "save" else "ask its owner"
+                raise AccessDenied(f"You can view '{name}' but not {action} it; {hint}.")
+            raise AccessDenied(f"Only the owner of '{name}' can {action} it.")
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write transaction; the write lock is taken at BEGIN so savers queue, not fail."""
-        conn = self._connect()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-            _VERIFIED.add(str(self.path.resolve()))
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"The scenario store {self.path} could not be written ({exc}); nothing was changed."
-            ) from None
-        finally:
-            conn.close()
+    # --- writing -----------------------------------------------------------------------------------------
+    def save(
+        self,
+        scenario: Scenario,
+        name: str | int | None = None,
+        *,
+        note: str = "",
+        extras: dict | None = None,
+        datasets: dict | None = None,
+        expected_version: int | None = None,
+    ) -> int:
+        """Save a new version; returns its version number.
 
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connect()
-        try:
-            yield conn
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"The scenario store {self.path} could not be read ({exc}).") from None
-        finally:
-            conn.close()
-
-    @staticmethod
-    def _scenario_id(conn: sqlite3.Connection, name: str) -> int | None:
-        row = conn.execute("SELECT id FROM scenarios WHERE name = ?", (name,)).fetchone()
-        return None if row is None else int(row[0])
-
-    def _require(self, conn: sqlite3.Connection, name: str) -> int:
-        found = self._scenario_id(conn, name)
-        if found is None:
-            raise StoreError(f"No saved scenario is called '{name}'.")
-        return found
-
-    # --- writing -----------------------------------------------------------------------------
-    def save(self, scenario: Scenario, name: str | None = None, *, note: str = "", extras: dict | None = None) -> int:
-        """Save a new version of `name` (default: the scenario's own name); returns its version number.
-
-        `extras` holds page inputs that are not part of the Scenario (JSON-serialisable values).
+        `name` is a name (default: the scenario's own name) or the id of a scenario shared with the user. A
+        name the user owns gets a new version; another name becomes a new scenario owned by the user (by name, only the user's own scenarios are found: a colleague's shared
+        scenario is saved into by its id). `expected_version` is the version this save started from (0 = a new
+        scenario): if someone saved since, VersionConflict and nothing is written. `extras` holds page inputs
+        that are not part of the Scenario (JSON values); `datasets` maps labels to dataset hashes.
         """
-        name = _clean_name(name if name is not None else scenario.name)
-        body = scenario.replace(name=name).to_json(indent=None)
+        ref: str | int = name if isinstance(name, int) and not isinstance(name, bool) else None  # type: ignore[assignment]
+        if ref is None:
+            ref = _clean_name(name if name is not None else scenario.name)
         try:
             extras_json = json.dumps(extras or {}, sort_keys=True, allow_nan=False)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, RecursionError) as exc:
             raise StoreError(f"Page inputs could not be saved with the scenario ({exc}).") from None
-        now = _now()
-        with self._write() as conn:
-            sid = self._scenario_id(conn, name)
+        attached = self._clean_datasets(datasets)
+        now, me = _now(), self.user
+        with self._backend.write() as tx:
+            if isinstance(ref, int):
+                sid, stored, _owner, role = self._find(tx, ref, lock=True)
+            else:  # by name: only the user's own scenarios (a colleague's is saved into by id)
+                own = tx.one(
+                    "SELECT id, name FROM scenarios WHERE owner = ? AND name_key = ? FOR UPDATE", (me, name_key(ref))
+                )
+                sid, stored, role = (int(own[0]), own[1], "owner") if own else (None, ref, "owner")
             if sid is None:
-                sid = conn.execute(
-                    "INSERT INTO scenarios (name, created_at, updated_at) VALUES (?, ?, ?)", (name, now, now)
-                ).lastrowid
-            (latest,) = conn.execute(
-                "SELECT COALESCE(MAX(version), 0) FROM versions WHERE scenario_id = ?", (sid,)
-            ).fetchone()
-            conn.execute(
-                "INSERT INTO versions (scenario_id, version, saved_at, note, scenario_json, extras_json) VALUES (?, ?, ?, ?, ?, ?)",
-                (sid, latest + 1, now, str(note)[:500], body, extras_json),
-            )
-            conn.execute("UPDATE scenarios SET updated_at = ? WHERE id = ?", (now, sid))
-        return int(latest + 1)
-
-    def rename(self, old: str, new: str) -> None:
-        new = _clean_name(new)
-        with self._write() as conn:
-            sid = self._require(conn, old)
-            other = self._scenario_id(conn, new)
-            if other is not None and other != sid:
-                raise StoreError(f"A scenario called '{new}' already exists; pick another name.")
-            conn.execute("UPDATE scenarios SET name = ?, updated_at = ? WHERE id = ?", (new, _now(), sid))
-
-    def duplicate(self, name: str, new: str) -> None:
-        """Copy the latest version of `name` as version 1 of a new scenario `new`."""
-        new = _clean_name(new)
-        with self._write() as conn:
-            sid = self._require(conn, name)
-            if self._scenario_id(conn, new) is not None:
-                raise StoreError(f"A scenario called '{new}' already exists; pick another name.")
-            body, extras = conn.execute(
-                "SELECT scenario_json, extras_json FROM versions WHERE scenario_id = ? ORDER BY version DESC LIMIT 1",
+                row = tx.one(
+                    "INSERT INTO scenarios (name, name_key, owner, org_role, created_at, updated_at) "
+                    "VALUES (?, ?, ?, '', ?, ?) ON CONFLICT (owner, name_key) DO NOTHING RETURNING id",
+                    (stored, name_key(stored), me, now, now),
+                )
+                if row is None:  # created by another session of the same user a moment ago
+                    sid, stored = tx.one(
+                        "SELECT id, name FROM scenarios WHERE owner = ? AND name_key = ? FOR UPDATE",
+                        (me, name_key(ref)),
+                    )
+                else:
+                    sid = int(row[0])
+            self._need("editor", role, stored, "save")
+            latest = tx.one(
+                "SELECT version, saved_by, saved_at FROM versions WHERE scenario_id = ? ORDER BY version DESC LIMIT 1",
                 (sid,),
-            ).fetchone()
+            )
+            number = 0 if latest is None else int(latest[0])
+            if expected_version is not None and number != int(expected_version):
+                by, at = (latest[1], latest[2]) if latest else ("", "")
+                when = at[:16].replace("T", " ")
+                raise VersionConflict(
+                    f"'{stored}' was saved by {by or 'someone'} at {when} UTC (version {number}) after you opened "
+                    f"version {expected_version}. Nothing was overwritten. Open version {number} to see their "
+                    f"changes, or save again to add yours as version {number + 1}.",
+                    latest=number,
+                    saved_by=by,
+                    saved_at=at,
+                )
+            self._check_readable(tx, attached.values())
+            body = scenario.replace(name=stored).to_json(indent=None)
+            row = tx.one(
+                "INSERT INTO versions (scenario_id, version, saved_at, saved_by, note, scenario_json, extras_json) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (sid, number + 1, now, me, str(note)[:500], body, extras_json),
+            )
+            for label, digest in attached.items():
+                tx.run(
+                    "INSERT INTO version_datasets (version_id, label, hash) VALUES (?, ?, ?)", (row[0], label, digest)
+                )
+            tx.run("UPDATE scenarios SET updated_at = ? WHERE id = ?", (now, sid))
+        return number + 1
+
+    def rename(self, old: str | int, new: str) -> None:
+        new = _clean_name(new)
+        with self._backend.write() as tx:
+            sid, stored, owner, role = self._find(tx, old, lock=True)
+            self._need("owner", role, stored, "rename")
+            other = tx.one("SELECT id FROM scenarios WHERE owner = ? AND name_key = ?", (owner, name_key(new)))
+            if other is not None and int(other[0]) != sid:
+                raise StoreError(f"A scenario called '{new}' already exists; pick another name.")
+            tx.run(
+                "UPDATE scenarios SET name = ?, name_key = ?, updated_at = ? WHERE id = ?",
+                (new, name_key(new), _now(), sid),
+            )
+
+    def duplicate(self, name: str | int, new: str) -> None:
+        """Copy the latest version of `name` (with its datasets) as version 1 of a new scenario `new` owned by the user."""
+        new = _clean_name(new)
+        me = self.user
+        with self._backend.write() as tx:
+            sid, stored, _owner, _role = self._find(tx, name)
+            if tx.one("SELECT id FROM scenarios WHERE owner = ? AND name_key = ?", (me, name_key(new))):
+                raise StoreError(f"A scenario called '{new}' already exists; pick another name.")
+            vid, body, extras = tx.one(
+                "SELECT id, scenario_json, extras_json FROM versions WHERE scenario_id = ? ORDER BY version DESC LIMIT 1",
+                (sid,),
+            )
             data = json.loads(body)
             data["name"] = new
             now = _now()
-            nid = conn.execute(
-                "INSERT INTO scenarios (name, created_at, updated_at) VALUES (?, ?, ?)", (new, now, now)
-            ).lastrowid
-            conn.execute(
-                "INSERT INTO versions (scenario_id, version, saved_at, note, scenario_json, extras_json) VALUES (?, 1, ?, ?, ?, ?)",
-                (nid, now, f"copy of '{name}'", json.dumps(data), extras),
+            (nid,) = tx.one(
+                "INSERT INTO scenarios (name, name_key, owner, org_role, created_at, updated_at) "
+                "VALUES (?, ?, ?, '', ?, ?) RETURNING id",
+                (new, name_key(new), me, now, now),
+            )
+            (new_vid,) = tx.one(
+                "INSERT INTO versions (scenario_id, version, saved_at, saved_by, note, scenario_json, extras_json) "
+                "VALUES (?, 1, ?, ?, ?, ?, ?) RETURNING id",
+                (nid, now, me, f"copy of '{stored}'", json.dumps(data), extras),
+            )
+            tx.run(
+                "INSERT INTO version_datasets (version_id, label, hash) "
+                "SELECT ?, label, hash FROM version_datasets WHERE version_id = ?",
+                (new_vid, vid),
             )
 
-    def delete(self, name: str) -> None:
-        """Remove a scenario and all its versions."""
-        with self._write() as conn:
-            sid = self._require(conn, name)
-            conn.execute("DELETE FROM versions WHERE scenario_id = ?", (sid,))
-            conn.execute("DELETE FROM scenarios WHERE id = ?", (sid,))
+    def delete(self, name: str | int) -> None:
+        """Remove a scenario and all its versions (owner only)."""
+        with self._backend.write() as tx:
+            sid, stored, _owner, role = self._find(tx, name, lock=True)
+            self._need("owner", role, stored, "delete")
+            tx.run(
+                "DELETE FROM version_datasets WHERE version_id IN (SELECT id FROM versions WHERE scenario_id = ?)",
+                (sid,),
+            )
+            tx.run("DELETE FROM versions WHERE scenario_id = ?", (sid,))
+            tx.run("DELETE FROM shares WHERE scenario_id = ?", (sid,))
+            tx.run("DELETE FROM scenarios WHERE id = ?", (sid,))
 
-    # --- reading -----------------------------------------------------------------------------
+    def share(self, name: str | int, who: str, role: str | None) -> None:
+        """Share with `who` (an e-mail, or ORG for everyone) as "viewer" or "editor"; role None stops sharing."""
+        if role is not None and role not in ROLES:
+            raise StoreError(f"A scenario is shared as viewer or editor, not '{role}'.")
+        with self._backend.write() as tx:
+            sid, stored, owner, have = self._find(tx, name, lock=True)
+            self._need("owner", have, stored, "share")
+            if who == ORG:
+                tx.run("UPDATE scenarios SET org_role = ? WHERE id = ?", (role or "", sid))
+                return
+            email = _clean_user(who)
+            if email == owner:
+                raise StoreError(f"{email} owns '{stored}' already.")
+            tx.run("DELETE FROM shares WHERE scenario_id = ? AND email = ?", (sid, email))
+            if role is not None:
+                tx.run("INSERT INTO shares (scenario_id, email, role) VALUES (?, ?, ?)", (sid, email, role))
+
+    def sharing(self, name: str | int) -> Sharing:
+        with self._backend.read() as tx:
+            sid, _stored, owner, _role = self._find(tx, name)
+            (org_role,) = tx.one("SELECT org_role FROM scenarios WHERE id = ?", (sid,))
+            people = dict(tx.all("SELECT email, role FROM shares WHERE scenario_id = ? ORDER BY email", (sid,)))
+        return Sharing(owner, org_role, people)
+
+    # --- datasets ----------------------------------------------------------------------------------------
+    def put_dataset(self, content: bytes, *, filename: str, kind: str) -> str:
+        """Keep an uploaded file (once per content); returns its sha256 (hex) to pass to save(datasets=...)."""
+        if not isinstance(content, bytes | bytearray | memoryview):
+            raise StoreError("A dataset is the file's bytes.")
+        content = bytes(content)
+        if len(content) > MAX_DATASET_BYTES:
+            raise StoreError(
+                f"This file is {len(content) / 1e6:.0f} MB; files kept with a scenario are at most "
+                f"{MAX_DATASET_BYTES / 1e6:.0f} MB."
+            )
+        digest = hashlib.sha256(content).hexdigest()
+        now = _now()
+        with self._backend.write() as tx:
+            tx.run(
+                "INSERT INTO datasets (hash, filename, kind, size, content, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (hash) DO NOTHING",
+                (digest, str(filename)[:255], str(kind)[:40], len(content), content, now),
+            )
+            tx.run(
+                "INSERT INTO dataset_uploads (hash, uploaded_by, uploaded_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (hash, uploaded_by) DO NOTHING",
+                (digest, self.user, now),
+            )
+        return digest
+
+    def get_dataset(self, digest: str) -> tuple[bytes, str, str]:
+        """(content, filename, kind) of a dataset the user may read; StoreError when missing or not theirs."""
+        digest = self._clean_hash(digest)
+        with self._backend.read() as tx:
+            self._check_readable(tx, [digest])
+            content, filename, kind = tx.one("SELECT content, filename, kind FROM datasets WHERE hash = ?", (digest,))
+        return bytes(content), filename, kind
+
+    @staticmethod
+    def _clean_hash(digest: object) -> str:
+        if not isinstance(digest, str) or not _HASH.fullmatch(digest.strip().lower()):
+            raise StoreError(f"'{digest}' is not a dataset id (a sha256 in hex).")
+        return digest.strip().lower()
+
+    def _clean_datasets(self, datasets: dict | None) -> dict[str, str]:
+        if not datasets:
+            return {}
+        if not isinstance(datasets, dict):
+            raise StoreError("Datasets are given as {label: dataset id}.")
+        cleaned = {}
+        for label, digest in datasets.items():
+            if not isinstance(label, str) or not label.strip() or len(label) > 60:
+                raise StoreError(f"Dataset label '{label}' must be text of 1-60 characters.")
+            cleaned[label.strip()] = self._clean_hash(digest)
+        return cleaned
+
+    def _check_readable(self, tx, digests) -> None:
+        me = self.user
+        for digest in digests:
+            ok = tx.one(
+                "SELECT 1 FROM datasets d WHERE d.hash = ? AND (EXISTS (SELECT 1 FROM dataset_uploads u "
+                "WHERE u.hash = d.hash AND u.uploaded_by = ?) OR EXISTS (SELECT 1 FROM version_datasets vd "
+                f"JOIN versions v ON v.id = vd.version_id JOIN scenarios s ON s.id = v.scenario_id "
+                f"WHERE vd.hash = d.hash AND {_VISIBLE_SQL}))",
+                (digest, me, me, me),
+            )
+            if ok is None:
+                raise StoreError(f"No dataset {digest[:12]}... is stored for you; upload the file again.")
+
+    # --- reading -----------------------------------------------------------------------------------------
     def list(self) -> list[ScenarioInfo]:
-        """Saved scenarios, most recently saved first."""
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT s.name, COUNT(v.id), MAX(v.version), s.created_at, s.updated_at FROM scenarios s "
-                "JOIN versions v ON v.scenario_id = s.id GROUP BY s.id ORDER BY s.updated_at DESC, s.name"
-            ).fetchall()
-        return [ScenarioInfo(*row) for row in rows]
+        """Scenarios the user can see, most recently saved first."""
+        if self.unavailable:
+            return []
+        me = self.user
+        with self._backend.read() as tx:
+            rows = tx.all(
+                f"SELECT s.name, COUNT(v.id), MAX(v.version), s.created_at, s.updated_at, s.id, s.owner, {_ROLE_SQL} "
+                f"FROM scenarios s JOIN versions v ON v.scenario_id = s.id WHERE {_VISIBLE_SQL} "
+                "GROUP BY s.id, s.name, s.created_at, s.updated_at, s.owner, s.org_role "
+                "ORDER BY s.updated_at DESC, s.name",
+                (me, me, me, me, me),
+            )
+            last = dict(
+                tx.all(
+                    f"SELECT s.id, v.saved_by FROM scenarios s JOIN versions v ON v.scenario_id = s.id "
+                    f"WHERE {_VISIBLE_SQL} AND v.version = (SELECT MAX(version) FROM versions WHERE scenario_id = s.id)",
+                    (me, me),
+                )
+            )
+        return [ScenarioInfo(*row[:5], int(row[5]), row[6], row[7], last.get(row[5], "")) for row in rows]
 
     def names(self) -> list[str]:
         return [info.name for info in self.list()]
 
-    def versions(self, name: str) -> list[VersionInfo]:
-        """Every version of `name`, newest first."""
-        with self._read() as conn:
-            sid = self._require(conn, name)
-            rows = conn.execute(
-                "SELECT version, saved_at, note FROM versions WHERE scenario_id = ? ORDER BY version DESC", (sid,)
-            ).fetchall()
-        return [VersionInfo(name, *row) for row in rows]
+    def versions(self, name: str | int) -> list[VersionInfo]:
+        """Every version of `name`, newest first, with who saved it and when."""
+        with self._backend.read() as tx:
+            sid, stored, _owner, _role = self._find(tx, name)
+            rows = tx.all(
+                "SELECT version, saved_at, note, saved_by FROM versions WHERE scenario_id = ? ORDER BY version DESC",
+                (sid,),
+            )
+        return [VersionInfo(stored, *row) for row in rows]
 
-    def load(self, name: str, version: int | None = None) -> Saved:
+    def load(self, name: str | int, version: int | None = None) -> Saved:
         """A saved version (default: the latest), named as in the store."""
-        with self._read() as conn:
-            sid = self._require(conn, name)
-            (stored_name,) = conn.execute("SELECT name FROM scenarios WHERE id = ?", (sid,)).fetchone()
+        with self._backend.read() as tx:
+            sid, stored, owner, role = self._find(tx, name)
+            columns = "id, version, saved_at, note, scenario_json, extras_json, saved_by"
             if version is None:
-                row = conn.execute(
-                    "SELECT version, saved_at, note, scenario_json, extras_json FROM versions "
-                    "WHERE scenario_id = ? ORDER BY version DESC LIMIT 1",
-                    (sid,),
-                ).fetchone()
+                row = tx.one(
+                    f"SELECT {columns} FROM versions WHERE scenario_id = ? ORDER BY version DESC LIMIT 1", (sid,)
+                )
             else:
-                row = conn.execute(
-                    "SELECT version, saved_at, note, scenario_json, extras_json FROM versions WHERE scenario_id = ? AND version = ?",
-                    (sid, int(version)),
-                ).fetchone()
+                row = tx.one(
+                    f"SELECT {columns} FROM versions WHERE scenario_id = ? AND version = ?", (sid, int(version))
+                )
                 if row is None:
-                    raise StoreError(f"'{name}' has no version {version}.")
-        number, saved_at, note, body, extras = row
+                    raise StoreError(f"'{stored}' has no version {version}.")
+            datasets = dict(
+                tx.all("SELECT label, hash FROM version_datasets WHERE version_id = ? ORDER BY label", (row[0],))
+            )
+        _vid, number, saved_at, note, body, extras, saved_by = row
         try:
-            scenario = Scenario.from_json(body).replace(name=stored_name)
+            scenario = Scenario.from_json(body).replace(name=stored)
         except ScenarioError as exc:
             raise StoreError(
-                f"Version {number} of '{stored_name}' cannot be opened by this app ({exc.field}: {exc.message})."
+                f"Version {number} of '{stored}' cannot be opened by this app ({exc.field}: {exc.message})."
             ) from None
-        return Saved(scenario, int(number), saved_at, note, json.loads(extras))
+        return Saved(scenario, int(number), saved_at, note, json.loads(extras), saved_by, datasets, sid, owner, role)

@@ -88,6 +88,11 @@ def load(scenario: Scenario) -> None:
 
 
 def init_widget(key: str, value: object) -> None:
-    """Give a widget its starting value from the scenario, unless the user already set it."""
-    if key not in st.session_state:
-        st.session_state[key] = value
+    """Give a widget its starting value from the scenario, unless the user already set it.
+
+    The value is written back on every run (before the widget is drawn): a widget that was not drawn
+    for a run (the page stopped early, e.g. while waiting for an upload, or another page was open)
+    comes back with its default on screen otherwise, while the script still reads the kept value; the
+    pipeline page showed "Month" and answered for the quarter, then switched on the next click.
+    """
+    st.session_state[key] = st.session_state[key] if key in st.session_state else value

@@ -63,3 +63,24 @@ def test_upload_mode_asks_for_a_file(page):
     at.radio(key="pipeline.source").set_value("Upload a CRM export").run()
     no_exceptions(at)
     assert any("Upload an export" in i.value for i in at.info)
+
+
+def _shown(widget) -> str:
+    """The option label the browser draws: the value the server sent, else the widget's default."""
+    proto = widget.proto
+    return proto.raw_value if proto.set_value else proto.options[proto.default]
+
+
+def test_period_stays_quarter_after_the_page_waited_for_an_upload(page):
+    """Regression (issue 15): after the page stopped early for an upload, Period came back drawn as Month
+    (the radio's default) while the forecast was still for the quarter, and the next click made it Month."""
+    at = page.run()
+    assert _shown(at.radio(key="pipeline.period")) == "Quarter"
+    segment = _shown(at.selectbox(key="pipeline.segment"))
+    at.radio(key="pipeline.source").set_value("Upload a CRM export").run()  # stops before the inputs
+    at.radio(key="pipeline.source").set_value("Bundled example").run()
+    no_exceptions(at)
+    assert at.radio(key="pipeline.period").value == "quarter"
+    assert _shown(at.radio(key="pipeline.period")) == "Quarter"
+    assert _shown(at.selectbox(key="pipeline.segment")) == segment
+    assert any("Q1 2018" in m.value for m in at.markdown)

@@ -47,7 +47,7 @@ def sidebar() -> None:
         state.init_widget("app.seed", scenario.seed)
         trials = st.select_slider(
             "Trials",
-            options=[1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000],
+            options=state.trial_options(scenario.trials),  # a link's own count (e.g. 3,000) is kept
             key="app.trials",
             help="How many simulated futures. More trials = smoother numbers, slower updates. 10,000 is plenty for decisions.",
         )

@@ -37,11 +37,21 @@ def decode(text: str) -> Scenario:
     return decode_with_notes(text).scenario
 
 
-def decode_with_notes(text: str) -> Decoded:
+def trials_note(asked: int, used: int) -> str:
+    return (
+        f"trials: the scenario asks for {asked:,} trials; the app runs at most {used:,} per view so one page "
+        f"cannot hold up everyone on the shared server, so it shows {used:,} (the figures differ only by "
+        f"simulation noise; `python -m simulate run` runs more)"
+    )
+
+
+def decode_with_notes(text: str, max_trials: int | None = None) -> Decoded:
     """Scenario from a URL value, read by the one safe JSON reader (simulate.scenario.load_json).
 
     ScenarioError (field "link") for anything malformed or hostile (deep nesting, NaN/Infinity, huge
     numbers); lone surrogates and control characters in names are cleaned and listed in `notes`.
+    With `max_trials`, a link asking for more whole-number trials than that (up to 2**63) opens with
+    `max_trials` and a note saying so, instead of being refused or silently changed.
     """
     if not isinstance(text, str) or not text or len(text) > MAX_URL_TEXT:
         raise ScenarioError("link", "the link's scenario is missing or too long")
@@ -57,10 +67,15 @@ def decode_with_notes(text: str) -> Decoded:
         loaded = load_json(raw, "link", max_bytes=MAX_LINK_JSON)
     except ScenarioError as exc:
         raise ScenarioError("link", f"the link's scenario could not be read: {exc.message}") from None
+    data, notes = loaded.data, list(loaded.changes)
+    asked = data.get("trials") if isinstance(data, dict) else None
+    if max_trials and isinstance(asked, int) and not isinstance(asked, bool) and max_trials < asked < 2**63:
+        data = {**data, "trials": max_trials}
+        notes.append(trials_note(asked, max_trials))
     try:
-        scenario = Scenario.from_dict(loaded.data)
+        scenario = Scenario.from_dict(data)
     except ScenarioError:
         raise
     except (TypeError, ValueError, OverflowError, RecursionError) as exc:  # a message, never a traceback
         raise ScenarioError("link", f"the link's scenario could not be read ({type(exc).__name__})") from None
-    return Decoded(scenario, loaded.changes)
+    return Decoded(scenario, tuple(notes))

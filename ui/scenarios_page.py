@@ -202,13 +202,16 @@ def import_file() -> None:
     upload = st.file_uploader("Scenario file (.json)", type=["json"], key="scenarios.upload", max_upload_size=5)
     if upload is None:
         return
+    notes: list[str] = []  # names cleaned of control characters / lone surrogates (issue 14)
     try:
-        imported = import_json(upload.getvalue())
+        imported = import_json(upload.getvalue(), notes=notes)
     except ImportProblems as exc:
         st.error(f"This file cannot be opened ({len(exc.problems)} problem{'s' if len(exc.problems) > 1 else ''}):")
         st.markdown("\n".join(f"- `{p}`" for p in exc.problems))
         return
     st.success(f"Read '{imported.name}'.")
+    if notes:
+        st.info("Text in the file was cleaned: " + "; ".join(notes[:5]) + ("; ..." if len(notes) > 5 else "") + ".")
     if st.button("Open it on every page", key="scenarios.open_import", type="primary"):
         state.load(imported)
         st.rerun()

@@ -18,28 +18,55 @@ from ui import codec
 SCENARIO_KEY = "_scenario"
 ERROR_KEY = "_scenario_link_error"
 URL_PARAM = "s"
+# The sidebar's trial choices; a scenario's own count is added to them (see trial_options).
+TRIAL_CHOICES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
+# Most trials one page view runs on the shared server (the CLI runs up to simulate.scenario.MAX_TRIALS).
+APP_MAX_TRIALS = 500_000
 # Widget keys start with a page prefix and a dot ("funnel.level"); load() clears all of them.
 WIDGET_KEY_SEPARATOR = "."
 
 
 def current() -> Scenario:
-    """The session's scenario: from the link on first visit, else the bundled example."""
+    """The session's scenario: from the link on first visit, else the bundled example.
+
+    A link is read by the safe JSON reader (ui.codec); a hostile or broken one leaves the example on
+    screen with a message. A link that needed changing to open is opened, and the message says exactly
+    what was changed and why: names cleaned of control characters or lone surrogates, and trials above
+    what the shared server runs per view (APP_MAX_TRIALS) lowered to it.
+    """
     if SCENARIO_KEY not in st.session_state:
         scenario = default_scenario()
         text = st.query_params.get(URL_PARAM)
         if text:
             try:
-                scenario = codec.decode(text)
+                decoded = codec.decode_with_notes(text, max_trials=APP_MAX_TRIALS)
             except ScenarioError as exc:
                 st.session_state[ERROR_KEY] = (
                     f"The link's scenario could not be opened ({exc.field}: {exc.message}); showing the example instead."
                 )
+            else:
+                scenario = decoded.scenario
+                if decoded.notes:
+                    st.session_state[ERROR_KEY] = "The link was opened with changes: " + "; ".join(decoded.notes) + "."
         st.session_state[SCENARIO_KEY] = scenario
     return st.session_state[SCENARIO_KEY]
 
 
 def link_error() -> str | None:
+    """The message about the link or file this session opened (refused, or opened with changes), if any."""
     return st.session_state.get(ERROR_KEY)
+
+
+def trial_options(current_trials: int) -> list[int]:
+    """The sidebar's trial choices, always including the scenario's own count (a link asking for 3,000 keeps 3,000)."""
+    return sorted({*TRIAL_CHOICES, int(current_trials)})
+
+
+def fit_for_app(scenario: Scenario) -> tuple[Scenario, str | None]:
+    """The scenario as the app runs it, and what was changed (None if nothing): trials at most APP_MAX_TRIALS."""
+    if scenario.trials <= APP_MAX_TRIALS:
+        return scenario, None
+    return scenario.replace(trials=APP_MAX_TRIALS), codec.trials_note(scenario.trials, APP_MAX_TRIALS)
 
 
 def publish(scenario: Scenario) -> None:
@@ -80,11 +107,20 @@ def show_input_error(error: ScenarioError | None) -> None:
 
 
 def load(scenario: Scenario) -> None:
-    """Replace the scenario and reset page widgets so they show its values."""
+    """Replace the scenario and reset page widgets so they show its values.
+
+    Trials above APP_MAX_TRIALS (a stored or imported 1,000,000-trial scenario) are lowered to it, and the
+    message shown above every page says so.
+    """
     for key in list(st.session_state.keys()):
         if isinstance(key, str) and WIDGET_KEY_SEPARATOR in key and not key.startswith("_"):
             del st.session_state[key]
+    scenario, note = fit_for_app(scenario)
     publish(scenario)
+    if note:
+        st.session_state[ERROR_KEY] = f"'{scenario.name}' was opened with changes: {note}."
+    else:
+        st.session_state.pop(ERROR_KEY, None)
 
 
 def init_widget(key: str, value: object) -> None:

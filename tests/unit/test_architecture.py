@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OURS = {"app", "pages", "ui", "report", "charts", "simulate", "forecast", "crm", "kpi", "store"}
 CORE = ("simulate", "forecast", "crm", "kpi", "store")
 ENTRY_POINTS = ("simulate.cli", "simulate.__main__", "forecast.cli", "forecast.__main__", "forecast.clv.cli")
-SIMULATE_DOMAINS = ("scenario", "funnel", "pipeline", "capacity", "economics", "standards", "decide", "cli")
+SIMULATE_DOMAINS = ("scenario", "funnel", "pipeline", "capacity", "economics", "standards", "decide", "plan", "cli")
 PAGE_LIMIT = 250
 
 # What each unit of the lowest layer may import besides itself.

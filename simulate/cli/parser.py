@@ -34,6 +34,8 @@ EXTRA_COMMAND_MODULES: list[str] = [
     "simulate.cli.pipeline",
     "simulate.cli.scorecard",
     "simulate.cli.report",
+    "simulate.cli.calibrate",
+    "simulate.cli.plan",
 ]
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from forecast.threads import limit_blas_threads
 from simulate.scenario import ScenarioError
-from ui import state, store_panel
+from ui import currency, state, store_panel
 from ui.entry import inside_app
 
 limit_blas_threads()  # statsmodels' many small fits run far slower with a BLAS thread pool on 2 cores
@@ -42,7 +42,7 @@ def sidebar() -> None:
     """Settings every page shares: they are part of the scenario, so they are in the link too."""
     scenario = state.current()
     with st.sidebar:
-        st.markdown(f"**Scenario:** {scenario.name}")
+        NAME_SLOT.markdown(f"**Scenario:** {scenario.name}")
         state.init_widget("app.trials", scenario.trials)
         state.init_widget("app.seed", scenario.seed)
         trials = st.select_slider(
@@ -64,6 +64,7 @@ def sidebar() -> None:
                 state.publish(scenario.replace(trials=int(trials), seed=int(seed)))
             except ScenarioError as exc:
                 st.error(exc.message)
+        currency.sidebar_setting(state.current())
         st.caption("The address bar holds the whole scenario and seed: copy it to share these exact numbers.")
         store_panel.scenario_picker()
 
@@ -77,7 +78,12 @@ navigation = st.navigation(
         for section, pages in SECTIONS.items()
     }
 )
+NAME_SLOT = st.sidebar.empty()  # filled again after the page ran: a page may save the scenario under a new name
+currency.apply(state.current())
 sidebar()
 with inside_app():
-    navigation.run()
+    try:
+        navigation.run()
+    finally:
+        NAME_SLOT.markdown(f"**Scenario:** {state.current().name}")
 state.sync_url()

@@ -15,6 +15,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from kpi.wording import currency_symbol
+
 
 def chart_from(
     builder: Callable[..., alt.TopLevelMixin], frame: pd.DataFrame, /, *, key: str | None = None, **options
@@ -26,7 +28,7 @@ def chart_from(
     derive the spec from row values (sort by an "order" column, compute labels in Vega-Lite).
     """
     spec = json.loads(_spec_template(builder, _freeze(options), tuple(frame.columns), tuple(map(str, frame.dtypes))))
-    st.vega_lite_chart(frame, spec, width="stretch", key=key)
+    st.vega_lite_chart(frame, with_currency(spec), width="stretch", key=key)
 
 
 def _freeze(options: dict) -> tuple:
@@ -53,4 +55,16 @@ def _drop_named_data(node):
 
 
 def chart(figure: alt.TopLevelMixin, *, key: str | None = None) -> None:
-    st.vega_lite_chart(figure.to_dict(validate=False), width="stretch", key=key)
+    st.vega_lite_chart(with_currency(figure.to_dict(validate=False)), width="stretch", key=key)
+
+
+def with_currency(spec: dict) -> dict:
+    """Money axes and tooltips in the scenario's currency.
+
+    Chart builders format money with d3's currency mark ("$~s", "$,.0f"); the number locale sent with the
+    spec says which symbol that mark prints (€12k for EUR), so builders stay currency-free.
+    """
+    sym = currency_symbol()
+    config = dict(spec.get("config") or {})
+    config["locale"] = {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": [sym, ""]}}
+    return {**spec, "config": config}

@@ -104,10 +104,12 @@ class SqliteBackend:
                     return
                 if header != SQLITE_HEADER:
                     raise self._refuse("is not a scenario store (it is not an SQLite database)")
-            version = self._check_ours()
+            writable = self._writable()
+            version = self._check_ours(self._ro_uri() if not writable else f"file:{self.path}?mode=ro")
             _VERIFIED.add(key)
-            if not self._writable():
-                self._go_read_only(self._cannot_write("the folder or the file is read-only"))
+            if not writable:
+                self.read_only = self._cannot_write("the folder or the file is read-only")
+                self._uri = self._ro_uri()
                 if version < STORE_SCHEMA:
                     self.unavailable = (
                         f"{self.path} was written by an older version of the app and must be upgraded, "
@@ -136,35 +138,31 @@ class SqliteBackend:
             self.unavailable = f"there is no store yet and {self.read_only}"
 
     def _writable(self) -> bool:
-        folder = self.path.parent
-        if not os.access(folder, os.W_OK | os.X_OK):
-            return False
-        return not self.path.exists() or os.access(self.path, os.W_OK)
+        """Can we write here? A folder or file with no write bit at all counts as read-only even for root
+        (root ignores permission bits, but an administrator who made the folder read-only meant it)."""
 
-    def _go_read_only(self, why: str) -> None:
-        self.read_only = why
-        # A WAL store in a read-only folder cannot create its -shm file: open it as immutable then.
-        uri = f"file:{self.path}?mode=ro"
+        def ok(path: Path, mode: int) -> bool:
+            return os.access(path, mode) and bool(path.stat().st_mode & 0o222)
+
+        try:
+            return ok(self.path.parent, os.W_OK | os.X_OK) and (not self.path.exists() or ok(self.path, os.W_OK))
+        except OSError:
+            return False
+
+    def _ro_uri(self) -> str:
+        """Read-only access that creates no file: WAL side files exist only while a writer has the store open,
+        so without them the file is complete and is opened as immutable."""
+        side = [Path(f"{self.path}-wal"), Path(f"{self.path}-shm")]
+        if any(p.exists() for p in side):
+            return f"file:{self.path}?mode=ro"
+        return f"file:{self.path}?immutable=1"
+
+    def _check_ours(self, uri: str) -> int:
+        """Read-only look at an existing SQLite file: ours (returns its schema), a newer store, or someone else's."""
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
             try:
-                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-            finally:
-                conn.close()
-        except sqlite3.DatabaseError:
-            uri = f"file:{self.path}?immutable=1"
-        self._uri = uri
-
-    def _check_ours(self) -> int:
-        """Read-only look at an existing SQLite file: ours (returns its schema), a newer store, or someone else's."""
-        try:
-            try:
-                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
                 app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            except sqlite3.OperationalError:  # read-only folder and a WAL file: look at it as immutable
-                conn = sqlite3.connect(f"file:{self.path}?immutable=1", uri=True)
-                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            try:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
                 if app_id == APPLICATION_ID:
@@ -310,7 +308,7 @@ class PostgresBackend:
 
     def _new(self):
         try:
-            return self._psycopg.connect(self.url, connect_timeout=10)
+            return self._psycopg.connect(self.url, connect_timeout=10, autocommit=True)
         except self._psycopg.Error as exc:
             raise StoreError(
                 f"The PostgreSQL store {self.location} cannot be reached ({self._problem(exc)})."

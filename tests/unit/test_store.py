@@ -1,4 +1,7 @@
-"""The scenario store keeps every version and gives back exactly what was saved."""
+"""The scenario store keeps every version and gives back exactly what was saved.
+
+Tests taking `store` run on SQLite and on PostgreSQL (tests/unit/conftest.py); the rest are about the SQLite file.
+"""
 
 from __future__ import annotations
 
@@ -53,11 +56,6 @@ def every_field_scenario() -> Scenario:
         **available_sections(),
     )
     return scenario.with_volume_paths([[100.0 + m + p * 0.5 for p in range(3)] for m in range(12)], "ETS forecast")
-
-
-@pytest.fixture
-def store(tmp_path) -> ScenarioStore:
-    return ScenarioStore(tmp_path / "scenarios.db")
 
 
 def test_round_trip_restores_every_field_including_sections(store):
@@ -200,3 +198,45 @@ def test_no_connection_stays_open_between_calls(tmp_path):
     store.load("Base plan")
     store.list()
     assert open_files_under(tmp_path) == []
+
+
+def test_a_store_written_by_a_newer_app_is_refused_on_postgresql_too(pg_server):
+    import psycopg
+
+    url = pg_server.new_database()
+    ScenarioStore(url=url).close()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE funnelcast_meta SET value = '99' WHERE key = 'schema'")
+    with pytest.raises(StoreError, match="newer version of the app"):
+        ScenarioStore(url=url)
+
+
+def test_a_url_that_is_not_postgresql_is_refused_and_passwords_never_show(pg_server):
+    with pytest.raises(StoreError, match="not a PostgreSQL URL"):
+        ScenarioStore(url="mysql://root:hunter2@db/x")
+    bad = f"postgresql://funnelcast:hunter2@127.0.0.1:{pg_server.port}/no_such_db"
+    with pytest.raises(StoreError, match="cannot be reached") as info:
+        ScenarioStore(url=bad)
+    assert "hunter2" not in str(info.value) and "***" in str(info.value)
+
+
+def test_several_servers_starting_at_once_migrate_once(pg_server):
+    url = pg_server.new_database()
+    handles, errors = [], []
+
+    def start() -> None:
+        try:
+            handles.append(ScenarioStore(url=url))
+        except StoreError as exc:  # pragma: no cover - the failure this test looks for
+            errors.append(exc)
+
+    workers = [threading.Thread(target=start) for _ in range(6)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert errors == [] and len(handles) == 6
+    handles[0].save(Scenario(name="After"))
+    assert handles[5].names() == ["After"]
+    for handle in handles:
+        handle.close()

@@ -24,7 +24,7 @@ SAVER = textwrap.dedent(
     from store import ScenarioStore
 
     path, name, first, count, rows = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-    store = ScenarioStore(path)
+    store = ScenarioStore(url=path) if path.startswith("postgresql://") else ScenarioStore(path)
     base = Scenario(name=name, horizon_months=36)
     for k in range(first, first + count):
         # a large forecast table makes each write take long enough for a kill to land inside it
@@ -35,7 +35,7 @@ SAVER = textwrap.dedent(
 )
 
 
-def start_saver(db: Path, name: str, first: int, count: int, rows: int) -> subprocess.Popen:
+def start_saver(db: Path | str, name: str, first: int, count: int, rows: int) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", SAVER, str(db), name, str(first), str(count), str(rows)],
         cwd=ROOT,
@@ -46,18 +46,20 @@ def start_saver(db: Path, name: str, first: int, count: int, rows: int) -> subpr
     )
 
 
-def test_two_processes_saving_the_same_scenario_lose_nothing(tmp_path):
-    db = tmp_path / "scenarios.db"
-    ScenarioStore(db)
-    savers = [start_saver(db, "Shared", first, 30, 5) for first in (0, 1000)]
+def test_two_processes_saving_the_same_scenario_lose_nothing(store_target):
+    """On SQLite (one file) and PostgreSQL (one database): two processes, 30 saves each, all 60 versions land."""
+    target = store_target.get("url") or store_target["path"]
+    ScenarioStore(**store_target).close()  # created (and migrated) once, before the savers start
+    savers = [start_saver(target, "Shared", first, 30, 5) for first in (0, 1000)]
     for saver in savers:
         out, err = saver.communicate(timeout=120)
         assert saver.returncode == 0, err
-    store = ScenarioStore(db)
+    store = ScenarioStore(**store_target)
     versions = store.versions("Shared")
     assert sorted(v.version for v in versions) == list(range(1, 61))
     seeds = {store.load("Shared", v.version).scenario.seed for v in versions}
     assert seeds == set(range(30)) | set(range(1000, 1030))
+    store.close()
 
 
 def test_sigkill_mid_save_leaves_old_or_new_version(tmp_path):

@@ -13,12 +13,17 @@ import pandas as pd
 from crm.dates import detect_date_format, parse_with
 from crm.errors import MappingNeeded
 from crm.mapping import CANONICAL_FIELDS, ColumnMapping, check_stage_mapping, guess_mapping, guess_stage_mapping
+from crm.numbers import decimal_note, parse_numbers
 from crm.reading import RawTable, read_table
 
 NO_ACCOUNT = "(no account)"
 NO_PRODUCT = "(no product)"
 NO_OWNER = "(no owner)"
 REPORT_COLUMNS = ["row", "opportunity_id", "action", "reason"]
+EARLIEST = pd.Timestamp("1970-01-01")  # no CRM holds deals from before; earlier dates are typos (1900, 0001)
+LATEST = pd.Timestamp("2100-01-01")
+MAX_SPAN_YEARS = 25  # created dates used: at most this long before the newest one
+MAX_AHEAD_YEARS = 10  # close dates: at most this long after the newest created date
 TIDY_COLUMNS = [
     "opportunity_id",
     "owner",
@@ -53,6 +58,17 @@ class ImportResult:
     separator: str | None
     rows_read: int
     notes: tuple[str, ...] = field(default=())
+    blank_rows: int = 0
+
+    @property
+    def accounting(self) -> str:
+        """Every row accounted for: 'rows read = kept + excluded', with the empty lines skipped."""
+        excluded = int(self.excluded["row"].nunique()) if not self.report.empty else 0
+        text = (
+            f"{self.rows_read:,} rows read = {len(self.opportunities):,} kept + {excluded:,} excluded"
+            f" ({len(self.repaired):,} repairs)"
+        )
+        return text + (f"; {self.blank_rows:,} empty line(s) skipped." if self.blank_rows else ".")
 
     @property
     def excluded(self) -> pd.DataFrame:
@@ -77,21 +93,27 @@ class ImportResult:
 
 
 def parse_amounts(values: pd.Series, decimal_comma: bool = False) -> pd.Series:
-    """'$1,234.50' -> 1234.5; with decimal_comma '1.234,50' -> 1234.5. Unparseable -> NaN."""
-    text = values.map(lambda v: v if isinstance(v, str) else None)
-    text = text.str.replace(r"[^\d,.\-]", "", regex=True)
-    if decimal_comma:
-        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        text = text.str.replace(",", "", regex=False)
-    return pd.to_numeric(text, errors="coerce")
+    """'$1,234.50' -> 1234.5; '($7,379,000)' -> -7379000; with decimal_comma '1.234,50' -> 1234.5.
+
+    Unparseable or missing -> NaN. The shared reader (crm.numbers) does the work for every upload."""
+    return parse_numbers(values, "," if decimal_comma else ".")[0]
 
 
-def _uses_decimal_comma(values: pd.Series) -> bool:
-    text = values.dropna().astype(str).head(2000)
-    comma = text.str.contains(r"\d,\d{1,2}$", regex=True).sum()
-    dot = text.str.contains(r"\d\.\d{1,2}$", regex=True).sum() + text.str.contains(r"\d,\d{3}$", regex=True).sum()
-    return bool(comma > dot)
+def _plausible_dates(created: pd.Series, closed: pd.Series) -> tuple[pd.Series, pd.Series, str]:
+    """Rows whose dates are outside the window the models can use; (created bad, closed bad, window text).
+
+    Dates must fall in [EARLIEST, LATEST); created dates at most MAX_SPAN_YEARS before the newest one and
+    close dates at most MAX_AHEAD_YEARS after it. This bounds the months any model walks through."""
+    newest = created[(created >= EARLIEST) & (created < LATEST)].max()
+    if pd.isna(newest):
+        newest = closed[(closed >= EARLIEST) & (closed < LATEST)].max()
+    low, high = EARLIEST, LATEST
+    if pd.notna(newest):
+        low = max(EARLIEST, newest - pd.DateOffset(years=MAX_SPAN_YEARS))
+        high = min(LATEST, newest + pd.DateOffset(years=MAX_AHEAD_YEARS))
+    bad_created = created.notna() & ((created < low) | (created >= high))
+    bad_closed = closed.notna() & ((closed < low) | (closed >= high))
+    return bad_created, bad_closed, f"{low:%Y-%m-%d} to {high - pd.Timedelta(days=1):%Y-%m-%d}"
 
 
 def product_key(name: str) -> str:
@@ -142,7 +164,7 @@ def load_opportunities(
         stage_map = guess_stage_mapping(labels)
     check_stage_mapping(stage_map)
     status = stage.map(lambda s: stage_map.get(s) if isinstance(s, str) else None)
-    amount = parse_amounts(col["amount"], _uses_decimal_comma(col["amount"]))
+    amount, amount_unreadable, decimal = parse_numbers(col["amount"], separator=raw.separator)
 
     report: list[tuple[int, str, str, str]] = []
     line = frame.index.to_numpy() + 2  # file line: header is line 1
@@ -175,12 +197,21 @@ def load_opportunities(
     )
     is_closed = status.isin(["won", "lost"])
     exclude(is_closed & closed.isna(), lambda i: f"{status.iloc[i]} deal without a close date")
+    bad_created, bad_closed, window = _plausible_dates(created, closed)
+    exclude(
+        bad_created,
+        lambda i: f"created date {created.iloc[i]:%Y-%m-%d} is outside the usable range {window}: check the year",
+    )
+    exclude(
+        bad_closed,
+        lambda i: f"close date {closed.iloc[i]:%Y-%m-%d} is outside the usable range {window}: check the year",
+    )
     exclude(
         closed.notna() & created.notna() & (closed < created),
         lambda i: f"close date {closed.iloc[i]:%Y-%m-%d} is before created date {created.iloc[i]:%Y-%m-%d}",
     )
-    exclude(had_text(col["amount"]) & amount.isna(), lambda i: f"amount '{col['amount'].iloc[i]}' is not a number")
-    exclude(amount < 0, lambda i: f"negative amount {amount.iloc[i]:g}")
+    exclude(amount_unreadable, lambda i: f"amount '{col['amount'].iloc[i]}' is not a number")
+    exclude(amount < 0, lambda i: f"negative amount {amount.iloc[i]:,.2f}")
     exclude((status == "won") & amount.isna(), lambda i: "won deal with missing amount")
 
     def repair(mask: pd.Series, reason: callable) -> None:
@@ -215,6 +246,7 @@ def load_opportunities(
         if extra not in used and extra not in tidy.columns:
             tidy[extra] = frame[extra]
     tidy = tidy[keep].reset_index(drop=True)
+    report.extend((line_no, "", "excluded", reason) for line_no, reason in raw.bad_rows)
     report_frame = (
         pd.DataFrame(report, columns=REPORT_COLUMNS)
         .sort_values(["row", "action"], kind="stable")
@@ -228,9 +260,20 @@ def load_opportunities(
         dict(stage_map),
         raw.encoding,
         raw.separator,
-        len(frame),
-        raw.notes + _gap_notes(tidy),
+        raw.rows_read,
+        raw.notes + _number_notes(decimal, col["amount"]) + _gap_notes(tidy),
+        raw.blank_rows,
     )
+
+
+def _number_notes(decimal: str, amounts: pd.Series) -> tuple[str, ...]:
+    notes = []
+    if decimal == ",":
+        notes.append(decimal_note(decimal))
+    text = amounts.dropna().astype(str)
+    if n := int(text.str.contains(r"^\s*\(.*\)\s*$", regex=True).sum()):
+        notes.append(f"{n:,} amount(s) in accounting style, e.g. (1,234), were read as negative.")
+    return tuple(notes)
 
 
 def _gap_notes(tidy: pd.DataFrame) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from simulate.pipeline import MAX_TRIALS, SEGMENTS, backtest_sentences, export_d
 from simulate.scenario import ScenarioError
 from ui import pipeline_page, render, state
 from ui.entry import require_app
+from ui.render import escape
 
 require_app()  # a deep link on a fresh server must still go through app.py
 
@@ -31,8 +32,9 @@ except ScenarioError as exc:
 
 # --- inputs ----------------------------------------------------------------------------------------------
 state.init_widget("pipeline.as_of", last.date())
-if st.session_state["pipeline.as_of"] > last.date():  # a new file that ends earlier
-    st.session_state["pipeline.as_of"] = last.date()
+if st.session_state["pipeline.as_of"] > last.date() or st.session_state.get("pipeline.data_key") != data_key:
+    st.session_state["pipeline.as_of"] = last.date()  # a new file: start at its export date
+st.session_state["pipeline.data_key"] = data_key
 state.init_widget("pipeline.period", "quarter")
 state.init_widget("pipeline.segment", "product")
 c1, c2, c3, c4 = st.columns([1, 1, 1, 1.2])
@@ -66,7 +68,8 @@ try:
     with st.spinner("Calibrating on history and simulating..."):
         view = pipeline_page.forecast_view(data_key, opp, as_of, period, trials, seed, segment, target, picked)
 except ScenarioError as exc:
-    st.error(f"**Cannot forecast:** {exc.message}", icon=":material/error:")
+    st.error(f"**Cannot forecast:** {escape(exc.message)}", icon=":material/error:")
+    st.info(pipeline_page.what_can_be_answered(opp), icon=":material/info:")
     st.stop()
 
 # --- the answer ------------------------------------------------------------------------------------------
@@ -130,10 +133,13 @@ with calib_tab:
         )
     st.dataframe(view.sizes, hide_index=True, key="pipeline.sizes", column_config=pipeline_page.SIZE_COLUMNS)
     with st.spinner("Backtesting: replaying history at every month-end..."):
-        bt = pipeline_page.run_backtest(data_key, opp, seed, segment)
-    if bt.scores.empty:
+        bt, skipped = pipeline_page.run_backtest(data_key, opp, seed, segment)
+    if skipped:
+        st.caption(pipeline_page.skipped_sentence(skipped))
+    if bt is None or bt.scores.empty:
         st.info(
-            "Not enough history for a backtest: it needs closed deals in at least two months before the export date."
+            "Not enough history for a backtest: it needs month-ends with at least 5 closed deals (one won) before "
+            "them and a whole month or quarter after them inside the export."
         )
     else:
         box = st.container(key="pipeline-backtest")

@@ -10,12 +10,12 @@ is written with a leading apostrophe so that it stays text.
 from __future__ import annotations
 
 import io
-import math
 from pathlib import Path
 
 import pandas as pd
 
 from kpi.catalogue import CATALOGUE, get
+from report.safe import neutralise, safe_cell
 
 FILLS = {"green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE", "no data": "E7E6E6"}  # Excel's own RAG palette
 FONTS = {"green": "006100", "amber": "9C5700", "red": "9C0006", "no data": "595959"}
@@ -24,22 +24,12 @@ STANDARD_FIELDS = ("kpi", "scope", "period", "target", "green", "amber")
 
 
 def safe_text(value: object) -> object:
-    """Neutralise spreadsheet formulas in text: '=cmd' -> "'=cmd". Numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """Neutralise spreadsheet formulas in text: '=cmd' -> "'=cmd"; control characters removed. Numbers pass."""
+    return neutralise(value)
 
 
 def _cell(value: object) -> object:
-    if value is None:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-        if isinstance(value, float) and not math.isfinite(value):
-            return None
-    return safe_text(value)
+    return safe_cell(value)
 
 
 def _number_format(unit: str) -> str:

@@ -7,31 +7,16 @@ per OWASP's CSV-injection advice) is prefixed with an apostrophe. Numbers stay n
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pandas as pd
 
+from report.safe import FORMULA_STARTS, clean_text, neutralise, safe_cell, safe_frame, to_csv  # noqa: F401
 from simulate.funnel import FunnelSummary, SimulationResult, monthly_bands
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_048_575
-
-
-def neutralise(value: object) -> object:
-    """Text that starts like a formula gets a leading apostrophe; everything else is returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell and column name neutralised."""
-    out = frame.copy()
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise).astype(object)
-    return out
+EXCEL_MAX_TRIALS = 20_000  # raw trials written to a workbook (about 2 s); every trial is in the raw-trials CSV
 
 
 def summary_frame(head: FunnelSummary, scenario_name: str, trials: int, seed: int) -> pd.DataFrame:
@@ -71,45 +56,78 @@ def summary_frame(head: FunnelSummary, scenario_name: str, trials: int, seed: in
     return pd.DataFrame(rows)
 
 
-def trial_frame(result: SimulationResult) -> pd.DataFrame:
-    """Raw samples, one row per trial: the drawn inputs, the period totals and monthly revenue."""
+def trial_frame(result: SimulationResult, limit: int | None = None) -> pd.DataFrame:
+    """Raw samples, one row per trial: the drawn inputs, the period totals and monthly revenue.
+
+    limit: only the first `limit` trials (trials are independent draws, so they are a random sample of all)."""
     s = result.scenario
-    data: dict[str, np.ndarray] = {"trial": np.arange(1, result.trials + 1)}
+    n = result.trials if limit is None else min(limit, result.trials)
+    data: dict[str, np.ndarray] = {"trial": np.arange(1, n + 1)}
     for k in range(len(s.conversions)):
-        data[f"rate {s.conversion_label(k)}"] = result.rates[:, k]
-    data["volume multiplier"] = result.volume_factor
-    data["period won deals"] = result.period_won()
-    data["period revenue"] = result.period_revenue()
-    data["hit target"] = result.period_metric() >= s.target.value
+        data[f"rate {s.conversion_label(k)}"] = result.rates[:n, k]
+    data["volume multiplier"] = result.volume_factor[:n]
+    data["period won deals"] = result.period_won()[:n]
+    data["period revenue"] = result.period_revenue()[:n]
+    data["hit target"] = result.period_metric()[:n] >= s.target.value
     for m, month in enumerate(result.months):
-        data[f"revenue {month}"] = result.revenue[:, m]
+        data[f"revenue {month}"] = result.revenue[:n, m]
     return pd.DataFrame(data)
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    return safe_frame(frame).to_csv(index=False).encode("utf-8")
+def sheet_name(name: str) -> str:
+    """A name Excel accepts: no []:*?/\\, at most 31 characters, not empty."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", clean_text(str(name))).strip().strip("'")[:31]
+    return cleaned or "Sheet"
 
 
-def to_excel(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """An .xlsx with one sheet per frame (names cut to Excel's 31 characters); text cells neutralised."""
+def to_excel(sheets: dict[str, pd.DataFrame], notes: dict[str, list[str]] | None = None) -> bytes:
+    """An .xlsx with one sheet per frame, streamed (openpyxl write-only: memory does not grow with the rows);
+    text cells neutralised and cleaned; `notes` lines are written under a sheet's table, after an empty row."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    used: set[str] = set()
+    for name, frame in sheets.items():
+        if len(frame) > EXCEL_MAX_ROWS:
+            raise ValueError(
+                f"sheet {name!r} has {len(frame):,} rows; Excel holds at most {EXCEL_MAX_ROWS:,}. Use CSV."
+            )
+        title = sheet_name(name)
+        while title in used:
+            title = title[:28] + f"~{len(used)}"
+        used.add(title)
+        sheet = book.create_sheet(title=title)
+        sheet.append([safe_cell(str(c)) for c in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([safe_cell(v) for v in row])
+        if notes and notes.get(name):
+            sheet.append([])
+            for line in notes[name]:
+                sheet.append([safe_cell(line)])
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            if len(frame) > EXCEL_MAX_ROWS:
-                raise ValueError(
-                    f"sheet {name!r} has {len(frame):,} rows; Excel holds at most {EXCEL_MAX_ROWS:,}. Use CSV."
-                )
-            safe_frame(frame).to_excel(writer, sheet_name=name[:31], index=False)
+    book.save(buffer)
     return buffer.getvalue()
 
 
 def workbook(result: SimulationResult, head: FunnelSummary) -> bytes:
-    """Summary, monthly bands and raw trials of one run in one workbook."""
+    """Summary, monthly bands and raw trials of one run in one workbook.
+
+    At most EXCEL_MAX_TRIALS raw trials are written (the summary and bands use all of them); the Summary
+    sheet says how many. The raw-trials CSV holds every trial."""
     s = result.scenario
+    n, cap = result.trials, EXCEL_MAX_TRIALS
+    if n <= cap:
+        note = f"Trials sheet: all {n:,} trials."
+    else:
+        note = (
+            f"Trials sheet: the first {cap:,} of {n:,} trials (each trial is an independent draw, so they are a "
+            f"random sample); the summary and monthly bands use all {n:,}. Download the raw-trials CSV for every trial."
+        )
     return to_excel(
         {
             "Summary": summary_frame(head, s.name, result.trials, result.seed),
             "Monthly revenue": monthly_bands(result.revenue, result.months),
-            "Trials": trial_frame(result),
-        }
+            "Trials": trial_frame(result, limit=cap),
+        },
+        notes={"Summary": [note]},
     )

@@ -8,21 +8,26 @@ import hashlib
 import json
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 import crm
+from report.safe import to_csv
 from simulate.pipeline import (
     BacktestResult,
     PipelineForecast,
     PipelineView,
     backtest_pipeline,
+    default_origins,
     forecast_pipeline,
     import_sentence,
     kept_lost,
     pipeline_view,
     what_if_candidates,
 )
+from simulate.scenario import ScenarioError
+from ui.render import escape
 
 BACKTEST_TRIALS = 1_000
 STATUS_CHOICES = ["open", "won", "lost"]
@@ -79,9 +84,67 @@ def run_forecast(
     )
 
 
+MAX_BACKTEST_MONTHS = 24  # origins in the last two years of the export: bounded work for any date span
+MIN_CLOSED, MIN_WON = 5, 1  # what calibration needs before an as-of date (simulate.pipeline.calibrate)
+
+
+def earliest_as_of(opp: pd.DataFrame) -> pd.Timestamp | None:
+    """The first day with at least MIN_CLOSED closed deals including MIN_WON won one closed on or before it."""
+    closed = opp[opp["status"].isin(["won", "lost"])].dropna(subset=["close_date"]).sort_values("close_date")
+    enough = (np.arange(1, len(closed) + 1) >= MIN_CLOSED) & (
+        (closed["status"] == "won").cumsum().to_numpy() >= MIN_WON
+    )
+    if not enough.any():
+        return None
+    return pd.Timestamp(closed["close_date"].to_numpy()[int(np.argmax(enough))]).normalize()
+
+
+def backtest_origins(opp: pd.DataFrame) -> tuple[list[tuple[pd.Timestamp, str]], int]:
+    """The backtest's origins that have enough closed deals before them, at most the last MAX_BACKTEST_MONTHS
+    months; (origins, how many were skipped)."""
+    origins = default_origins(opp)
+    start = earliest_as_of(opp)
+    usable = [o for o in origins if start is not None and o[0] >= start]
+    months = sorted({as_of for as_of, _ in usable})[-MAX_BACKTEST_MONTHS:]
+    kept = [o for o in usable if o[0] in set(months)]
+    return kept, len(origins) - len(kept)
+
+
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def run_backtest(data_key: str, _opp: pd.DataFrame, seed: int, segment: str) -> BacktestResult:
-    return backtest_pipeline(_opp, trials=BACKTEST_TRIALS, seed=seed, segment=segment)
+def run_backtest(data_key: str, _opp: pd.DataFrame, seed: int, segment: str) -> tuple[BacktestResult | None, int]:
+    """The backtest over the origins that have data (None when none has); and the number of origins skipped."""
+    origins, skipped = backtest_origins(_opp)
+    if not origins:
+        return None, skipped
+    try:
+        return backtest_pipeline(_opp, origins=origins, trials=BACKTEST_TRIALS, seed=seed, segment=segment), skipped
+    except ScenarioError:  # an origin the data cannot calibrate after all: no backtest rather than an error
+        return None, skipped + len(origins)
+
+
+def skipped_sentence(skipped: int) -> str:
+    return (
+        f"{skipped:,} earlier month- or quarter-end(s) were left out of the backtest: before them there were fewer "
+        f"than {MIN_CLOSED} closed deals (with a won one) to learn from, or they are more than "
+        f"{MAX_BACKTEST_MONTHS} months before the export date."
+    )
+
+
+def what_can_be_answered(opp: pd.DataFrame) -> str:
+    """After a failed forecast: what the file does support, and which as-of date would work."""
+    start = earliest_as_of(opp)
+    closed = int(opp["status"].isin(["won", "lost"]).sum())
+    won = int((opp["status"] == "won").sum())
+    text = (
+        f"The import above is complete: {len(opp):,} opportunities, {closed:,} closed ({won:,} won), "
+        f"{int((opp['status'] == 'open').sum()):,} open. "
+    )
+    if start is None:
+        return text + (
+            f"A forecast needs at least {MIN_CLOSED} closed deals including a won one: export closed (won and lost) "
+            "opportunities too, with their close dates."
+        )
+    return text + f"Choose an 'As of' date on or after {start:%Y-%m-%d} to forecast from this file."
 
 
 def forecast_view(
@@ -166,7 +229,7 @@ def load_data() -> tuple[str, crm.ImportResult | None]:
     try:
         raw = read_upload(key, data)
     except crm.CrmImportError as exc:
-        st.error(f"**{upload.name}:** {exc.message}", icon=":material/error:")
+        st.error(f"**{escape(upload.name)}:** {escape(exc.message)}", icon=":material/error:")
         return "none", None
     mapping, date_format = mapping_step(raw, key)
     missing = mapping.missing()
@@ -179,10 +242,12 @@ def load_data() -> tuple[str, crm.ImportResult | None]:
     try:
         result = import_upload(key, raw, json.dumps(mapping.to_dict()), date_format, stage_json)
     except crm.AmbiguousDateFormat as exc:
-        st.warning(f"{exc.message}: pick it under **Column mapping > Date format**.", icon=":material/calendar_month:")
+        st.warning(
+            f"{escape(exc.message)}: pick it under **Column mapping > Date format**.", icon=":material/calendar_month:"
+        )
         return "none", None
     except crm.CrmImportError as exc:
-        st.error(exc.message, icon=":material/error:")
+        st.error(escape(exc.message), icon=":material/error:")
         return "none", None
     return f"{key}:{hash((mapping, date_format, stage_json))}", result
 
@@ -190,19 +255,20 @@ def load_data() -> tuple[str, crm.ImportResult | None]:
 def import_summary(result: crm.ImportResult) -> None:
     """What was imported, a preview, and the report of excluded or repaired rows with its download."""
     st.markdown(import_sentence(result))
+    st.caption(escape(result.accounting))
     with st.expander("What was imported (first 200 rows)"):
         st.dataframe(result.opportunities.head(200), hide_index=True, key="pipeline.preview")
     with st.expander(
         f"Import report ({len(result.report):,} rows excluded or repaired)", expanded=not result.excluded.empty
     ):
         for note in result.notes:
-            st.markdown(f"- {note}")
+            st.markdown(f"- {escape(note)}")
         if not result.report.empty:
             st.dataframe(result.report_summary(), hide_index=True, key="pipeline.report_summary")
             st.dataframe(result.report, hide_index=True, height=240, key="pipeline.report")
             st.download_button(
                 "Download the import report (CSV)",
-                data=result.report.to_csv(index=False),
+                data=to_csv(result.report),
                 file_name="import_report.csv",
                 mime="text/csv",
                 on_click="ignore",

@@ -1,4 +1,4 @@
-"""Drawing chart builders' output in the app.
+"""Drawing chart builders' output in the app, and user text shown as text (`escape`, `text`).
 
 Altair validates a chart against the Vega-Lite schema on every serialisation, which costs tens of
 milliseconds per chart on each rerun. Chart builders are validated in tests (tests/unit/test_charts*),
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 
 import altair as alt
@@ -68,3 +69,19 @@ def with_currency(spec: dict) -> dict:
     config = dict(spec.get("config") or {})
     config["locale"] = {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": [sym, ""]}}
     return {**spec, "config": config}
+
+
+# Markdown (CommonMark + Streamlit's :color[...] / :material/...: / $LaTeX$ directives) acts on these characters.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&^=/@])")
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def escape(value: object) -> str:
+    """User-controlled text (scenario, stage, column, rep and file names; messages quoting file cells) made safe
+    to put inside markdown, captions, alerts and widget labels: shown literally, never as a link, image, colour,
+    icon, formula or heading. Line breaks become spaces; control and bidi characters are removed; lone
+    surrogates (which cannot be sent to the browser) become U+FFFD."""
+    text = _SURROGATE.sub("\ufffd", str(value))
+    text = _INVISIBLE.sub("", text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    return _MARKDOWN.sub(r"\\\1", text)

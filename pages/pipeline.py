@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from charts import pipeline as charts
+from kpi.wording import currency_symbol
 from simulate.pipeline import MAX_TRIALS, SEGMENTS, backtest_sentences, export_date
 from simulate.scenario import ScenarioError
-from ui import pipeline_page, render, state
+from ui import currency, pipeline_page, render, state, tables
 from ui.entry import require_app
 from ui.render import escape
 
@@ -23,6 +24,9 @@ data_key, result = pipeline_page.load_data()
 if result is None:
     st.stop()
 pipeline_page.import_summary(result)
+currency_note = currency.adopt_from_column(data_key, result.mapping.amount)  # "Amount EUR": amounts in EUR
+if currency_note:
+    st.caption(currency_note)
 opp = result.opportunities
 try:
     last = export_date(opp)
@@ -54,7 +58,7 @@ period = c2.radio(
 )
 segment = c3.selectbox("Win rates by", list(SEGMENTS), format_func=SEGMENTS.get, key="pipeline.segment")
 target = c4.number_input(
-    "Bookings target ($, empty = none)",
+    f"Bookings target ({currency_symbol().strip()}, empty = none)",
     min_value=0.0,
     step=100_000.0,
     format="%.0f",
@@ -105,12 +109,7 @@ with product_tab:
     render.chart(charts.breakdown_chart(fc.breakdown("product"), column="product", title="Product"))
 with drivers_tab:
     st.caption("Open deals whose outcome moves the total most (share of the variance of bookings from existing deals).")
-    st.dataframe(
-        fc.uncertainty_drivers(),
-        hide_index=True,
-        key="pipeline.drivers",
-        column_config=pipeline_page.DRIVER_COLUMNS,
-    )
+    tables.show_table(fc.uncertainty_drivers(), pipeline_page.DRIVER_COLUMNS, key="pipeline.drivers")
 with whatif_tab:
     st.session_state["pipeline.lost_pick"] = list(view.lost)  # drop deals no longer open at this as-of date
     st.multiselect(
@@ -131,7 +130,7 @@ with calib_tab:
         render.chart(
             charts.win_rate_chart(calib.win_rates, segment_title=view.segment_title, overall=calib.overall_win_rate)
         )
-    st.dataframe(view.sizes, hide_index=True, key="pipeline.sizes", column_config=pipeline_page.SIZE_COLUMNS)
+    tables.show_table(view.sizes, pipeline_page.SIZE_COLUMNS, key="pipeline.sizes")
     with st.spinner("Backtesting: replaying history at every month-end..."):
         bt, skipped = pipeline_page.run_backtest(data_key, opp, seed, segment)
     if skipped:
@@ -150,7 +149,7 @@ with calib_tab:
             render.chart(charts.backtest_chart(bt.rows, kind="month"))
         with right:
             render.chart(charts.reliability_chart(bt.reliability))
-        st.dataframe(bt.rows, hide_index=True, key="pipeline.backtest_rows")
+        tables.show_table(bt.rows, pipeline_page.BACKTEST_COLUMNS, key="pipeline.backtest_rows", only=True)
     st.caption(
         "Model: time to close from created date (Kaplan-Meier, open deals censored; won vs lost by Aalen-Johansen); "
         "win rate by segment (Beta, pulled towards the overall rate); lognormal deal size by product; a quarter rhythm "

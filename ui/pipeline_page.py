@@ -27,23 +27,59 @@ from simulate.pipeline import (
     what_if_candidates,
 )
 from simulate.scenario import ScenarioError
+from ui import tables
 from ui.render import escape
 
 BACKTEST_TRIALS = 1_000
 STATUS_CHOICES = ["open", "won", "lost"]
 NOT_IN_FILE = "(not in the file)"
 
+# How the page's result tables read (ui.tables): source column -> (title, kind).
 DRIVER_COLUMNS = {
-    "p_win": st.column_config.NumberColumn("chance won in period", format="percent"),
-    "expected_size": st.column_config.NumberColumn("expected size", format="dollar"),
-    "variance_share": st.column_config.NumberColumn("share of uncertainty", format="percent"),
-    "age_days": st.column_config.NumberColumn("age (days)", format="%d"),
+    "opportunity_id": ("Deal", "text"),
+    "owner": ("Owner", "text"),
+    "product": ("Product", "text"),
+    "account": ("Account", "text"),
+    "age_days": ("Age", "days"),
+    "p_win": ("Chance won in period", "percent"),
+    "expected_size": ("Expected size", "money"),
+    "variance_share": ("Share of uncertainty", "percent"),
 }
 SIZE_COLUMNS = {
-    "won": st.column_config.NumberColumn("won deals", format="%d"),
-    "median": st.column_config.NumberColumn("median size", format="dollar"),
-    "mean": st.column_config.NumberColumn("mean size", format="dollar"),
-    "log_sd": st.column_config.NumberColumn("spread (log-sd)", format="%.2f"),
+    "product": ("Product", "text"),
+    "won": ("Won deals", "count"),
+    "median": ("Median size", "money"),
+    "mean": ("Mean size", "money"),
+    "log_sd": ("Spread (log-sd)", "number2"),
+}
+BACKTEST_COLUMNS = {
+    "as_of": ("As of", "date"),
+    "period": ("Forecast for", "text"),
+    "actual": ("Actual bookings", "money"),
+    "p10": ("P10", "money"),
+    "p50": ("P50", "money"),
+    "p90": ("P90", "money"),
+    "inside": ("Inside P10-P90", "yesno"),
+    "ape": ("Error of P50", "percent"),
+    "naive": ("Naive forecast", "money"),
+    "naive_ape": ("Naive error", "percent"),
+    "actual_won": ("Won deals", "count"),
+    "won_p10": ("Won P10", "count"),
+    "won_p50": ("Won P50", "count"),
+    "won_p90": ("Won P90", "count"),
+    "won_inside": ("Won inside P10-P90", "yesno"),
+    "won_ape": ("Won error", "percent"),
+}
+PREVIEW_COLUMNS = {
+    "opportunity_id": ("Deal", "text"),
+    "owner": ("Owner", "text"),
+    "stage": ("Stage", "text"),
+    "status": ("Status", "text"),
+    "amount": ("Amount", "money_exact"),
+    "created_date": ("Created", "date"),
+    "close_date": ("Closed", "date"),
+    "product": ("Product", "text"),
+    "account": ("Account", "text"),
 }
 
 
@@ -257,7 +293,7 @@ def import_summary(result: crm.ImportResult) -> None:
     st.markdown(import_sentence(result))
     st.caption(escape(result.accounting))
     with st.expander("What was imported (first 200 rows)"):
-        st.dataframe(result.opportunities.head(200), hide_index=True, key="pipeline.preview")
+        tables.show_table(result.opportunities.head(200), PREVIEW_COLUMNS, key="pipeline.preview")
     with st.expander(
         f"Import report ({len(result.report):,} rows excluded or repaired)", expanded=not result.excluded.empty
     ):

@@ -45,6 +45,7 @@ def calibrated(args: argparse.Namespace):
         imported = _import(args)
     except crm.CrmImportError as exc:
         raise UsageError(f"{args.opportunities}: {exc.message}") from None
+    _check_amounts(imported)
     monthly = None
     if args.monthly:
         from kpi.tables import TableError, read_monthly
@@ -68,6 +69,20 @@ def calibrated(args: argparse.Namespace):
     except PlanInputError as exc:
         raise UsageError(f"{exc.field}: {exc.message}") from None
     return imported, cal
+
+
+def _check_amounts(imported) -> None:
+    """The importer leaves out won deals without an amount; when that is all of them, say so (and what to do)."""
+    from simulate.cli.common import UsageError
+
+    report = imported.report
+    dropped = int(report["reason"].astype(str).str.contains("won deal with missing amount").sum()) if len(report) else 0
+    if dropped and not (imported.opportunities["status"] == "won").any():
+        raise UsageError(
+            f"the export has no amounts on won deals ({dropped:,} won deals left out by the import): map the amount "
+            "column (--map amount=COLUMN); without amounts the deal size must be given (--deal-size MEDIAN:P90) "
+            "and the import must keep won deals"
+        )
 
 
 def _deal_size(text: str | None) -> tuple[float, float] | None:

@@ -36,6 +36,7 @@ from simulate.plan.plan import (
     new_pipeline,
     overrides_between,
     run_plan,
+    volume_paths,
 )
 from simulate.plan.sources import CalibratedInput, PlanInputError, Source
 from simulate.plan.view import BandWords, fan_rows, inputs_rows, plan_sentence
@@ -67,5 +68,6 @@ __all__ = [
     "overrides_between",
     "plan_sentence",
     "run_plan",
+    "volume_paths",
     "won_cycle_quantiles",
 ]

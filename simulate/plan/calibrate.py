@@ -125,15 +125,19 @@ def calibrate_plan(
         raise PlanInputError("created_date", "no created dates in the export: map the created date column")
     first, last = pd.Timestamp(created.min()).normalize(), export_date(opportunities)
     as_of = _as_of(as_of, first, last)
-    snap = as_of_snapshot(opportunities, as_of)
     messages: list[str] = []
+    opportunities = _with_given_sizes(opportunities, as_of, deal_size)
+    snap = as_of_snapshot(opportunities, as_of)
     closed = snap.closed
-    win_start = (as_of - pd.DateOffset(months=int(window_months))).normalize() + pd.Timedelta(days=1)
+    # the window: the last `window_months` whole months before the first plan month (plus its part up to as_of)
+    win_start = ((as_of + pd.Timedelta(days=1)).to_period("M") - int(window_months)).start_time.normalize()
     recent = closed[closed["close_date"] >= win_start]
     try:
         pipe = calibrate(snap, segment="product")
     except ScenarioError as exc:
         raise PlanInputError("opportunities", exc.message) from None
+    if deal_size is not None:
+        pipe = replace(pipe, sizes=_size_table(pipe.sizes, *deal_size))
 
     first_month = (as_of + pd.Timedelta(days=1)).to_period("M")
     days_in = first_month.days_in_month
@@ -154,8 +158,9 @@ def calibrate_plan(
     top_history = history.set_index("month")["created"]
     top_label, top_data = "Opportunities created", "CRM export"
     if monthly is not None:
-        top_stages, top_inputs, top_history = _monthly_stages(monthly, first_month, int(window_months), messages)
+        top_stages, top_inputs, visitors = _monthly_stages(monthly, first_month, int(window_months), messages)
         if top_stages:
+            top_history = visitors
             stages = [*top_stages, Stage("Won", rate)]
             inputs = [*top_inputs, *inputs]
             top_label, top_data = "Visitors", "monthly table"
@@ -224,6 +229,32 @@ def calibrate_plan(
 
 
 # --- pieces ------------------------------------------------------------------------------------------
+def _with_given_sizes(opportunities: pd.DataFrame, as_of: pd.Timestamp, deal_size) -> pd.DataFrame:
+    """Without won amounts before as_of a deal size must be given; then won deals carry its median (the pipeline
+    model's size table is replaced by the given lognormal afterwards)."""
+    won = opportunities["status"].eq("won") & opportunities["close_date"].le(as_of)
+    has_amounts = bool((opportunities.loc[won, "amount"] > 0).sum() >= 2)
+    if has_amounts:
+        return opportunities
+    if deal_size is None:
+        raise PlanInputError(
+            "deal_size",
+            "the export has no amounts on won deals: give the deal size (median and P90), "
+            "e.g. --deal-size 2500:6000 on the command line or in the deal size fields on the page",
+        )
+    out = opportunities.copy()
+    out.loc[won, "amount"] = float(deal_size[0])
+    return out
+
+
+def _size_table(table: pd.DataFrame, median: float, p90: float) -> pd.DataFrame:
+    """The pipeline model's per-product size table with every row set to the given lognormal."""
+    from simulate.funnel import lognormal_params
+
+    mu, sd = lognormal_params(float(median), float(max(p90, median)))
+    return table.assign(log_mean=mu, log_sd=sd, mean=float(np.exp(mu + sd**2 / 2)))
+
+
 def _as_of(as_of, first: pd.Timestamp, last: pd.Timestamp) -> pd.Timestamp:
     try:
         day = pd.Timestamp(as_of).normalize()

@@ -480,22 +480,33 @@ class ScenarioStore:
         """Scenarios the user can see, most recently saved first."""
         if self.unavailable:
             return []
-        me = self.user
         with self._backend.read() as tx:
-            rows = tx.all(
-                f"SELECT s.name, COUNT(v.id), MAX(v.version), s.created_at, s.updated_at, s.id, s.owner, {_ROLE_SQL} "
-                f"FROM scenarios s JOIN versions v ON v.scenario_id = s.id WHERE {_VISIBLE_SQL} "
-                "GROUP BY s.id, s.name, s.created_at, s.updated_at, s.owner, s.org_role "
-                "ORDER BY s.updated_at DESC, s.name",
-                (me, me, me, me, me),
+            return self._infos(tx)
+
+    def info(self, name: str | int) -> ScenarioInfo:
+        """One scenario the user can see (by name or id), as in list()."""
+        with self._backend.read() as tx:
+            sid, _stored, _owner, _role = self._find(tx, name)
+            return self._infos(tx, sid)[0]
+
+    def _infos(self, tx, sid: int | None = None) -> list[ScenarioInfo]:
+        me = self.user
+        only = "" if sid is None else " AND s.id = ?"
+        extra = () if sid is None else (sid,)
+        rows = tx.all(
+            f"SELECT s.name, COUNT(v.id), MAX(v.version), s.created_at, s.updated_at, s.id, s.owner, {_ROLE_SQL} "
+            f"FROM scenarios s JOIN versions v ON v.scenario_id = s.id WHERE {_VISIBLE_SQL}{only} "
+            "GROUP BY s.id, s.name, s.created_at, s.updated_at, s.owner, s.org_role "
+            "ORDER BY s.updated_at DESC, s.name",
+            (me, me, me, me, me, *extra),
+        )
+        last = dict(
+            tx.all(
+                f"SELECT s.id, v.saved_by FROM scenarios s JOIN versions v ON v.scenario_id = s.id "
+                f"WHERE {_VISIBLE_SQL}{only} AND v.version = (SELECT MAX(version) FROM versions WHERE scenario_id = s.id)",
+                (me, me, *extra),
             )
-            last = dict(
-                tx.all(
-                    f"SELECT s.id, v.saved_by FROM scenarios s JOIN versions v ON v.scenario_id = s.id "
-                    f"WHERE {_VISIBLE_SQL} AND v.version = (SELECT MAX(version) FROM versions WHERE scenario_id = s.id)",
-                    (me, me),
-                )
-            )
+        )
         return [ScenarioInfo(*row[:5], int(row[5]), row[6], row[7], last.get(row[5], "")) for row in rows]
 
     def names(self) -> list[str]:

@@ -15,8 +15,8 @@ from pandas.io.formats.style import Styler
 from kpi.wording import money, percent
 from simulate.decide import Comparison
 from simulate.scenario import Scenario
-from store import ImportProblems, ScenarioInfo, VersionInfo, export_json, import_json
-from ui import analysis_cache, state
+from store import ORG, ImportProblems, ScenarioInfo, ScenarioStore, StoreError, VersionInfo, export_json, import_json
+from ui import analysis_cache, state, store_panel
 
 CURRENT = "Current scenario (on screen)"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -25,19 +25,181 @@ DIFFERS_CSS = "background-color: #fff4e5"
 
 
 # --- saved scenarios -------------------------------------------------------------------------------------
+ROLE_WORDS = {"owner": "yours", "editor": "can edit", "viewer": "view only"}
+SHARE_CHOICES = {"": "Private (only named people below)", "viewer": "Everyone can view", "editor": "Everyone can edit"}
+
+
 def saved_table(infos: list[ScenarioInfo]) -> pd.DataFrame:
-    """One row per saved scenario: name, versions, last saved (UTC, to the minute)."""
+    """One row per saved scenario: name, owner, your access, versions, last saved (UTC, to the minute) and by whom."""
     return pd.DataFrame(
         [
-            {"Scenario": i.name, "Versions": i.versions, "Last saved (UTC)": i.updated_at[:16].replace("T", " ")}
+            {
+                "Scenario": i.name,
+                "Owner": i.owner,
+                "Your access": ROLE_WORDS.get(i.role, i.role),
+                "Versions": i.versions,
+                "Last saved (UTC)": i.updated_at[:16].replace("T", " "),
+                "by": i.saved_by,
+            }
             for i in infos
         ]
     )
 
 
 def version_labels(versions: list[VersionInfo]) -> dict[int, str]:
-    """Version number -> "v2  2026-01-31 09:15  note"."""
-    return {v.version: f"v{v.version}  {v.saved_at[:16].replace('T', ' ')}  {v.note}" for v in versions}
+    """Version number -> "v2  2026-01-31 09:15  ana@example.com  note"."""
+    return {
+        v.version: "  ".join(x for x in (f"v{v.version}", v.saved_at[:16].replace("T", " "), v.saved_by, v.note) if x)
+        for v in versions
+    }
+
+
+def history_table(versions: list[VersionInfo]) -> pd.DataFrame:
+    """Who saved each version and when (newest first)."""
+    return pd.DataFrame(
+        [
+            {"Version": v.version, "Saved (UTC)": v.saved_at[:19].replace("T", " "), "By": v.saved_by, "Note": v.note}
+            for v in versions
+        ]
+    )
+
+
+def save_form(store: ScenarioStore, scenario: Scenario) -> None:
+    """Save the current scenario as a new version (into the opened one when the name is unchanged)."""
+    st.subheader("Save the current scenario")
+    here = store_panel.opened()
+    if here and here["role"] == "viewer" and here["name"].casefold() == scenario.name.casefold():
+        st.caption(
+            f"'{here['name']}' is {here['owner']}'s and you can only view it: save under a new name to keep your changes."
+        )
+    name = st.text_input("Name", value=scenario.name, key="scenarios.save_name", max_chars=120)
+    note = st.text_input("Note (optional)", key="scenarios.save_note", placeholder="What changed?")
+    saved = store_panel.save_button(
+        store, scenario, label="Save as new version", key="scenarios.save", name=name, note=note, type="primary"
+    )
+    if saved is not None:
+        st.success(f"Saved '{saved[0]}' (version {saved[1]}).")
+
+
+def sharing_panel(store: ScenarioStore, info: ScenarioInfo) -> None:
+    """Owner only: share with the organisation or named people, as viewer or editor."""
+    with st.expander("Sharing", icon=":material/group:"):
+        if info.role != "owner":
+            st.caption(
+                f"Owned by {info.owner}; you {ROLE_WORDS.get(info.role, info.role)}. Only the owner changes sharing."
+            )
+            return
+        try:
+            current = store.sharing(info.id)
+        except StoreError as exc:
+            st.error(str(exc))
+            return
+        org = st.selectbox(
+            "The whole organisation",
+            list(SHARE_CHOICES),
+            index=list(SHARE_CHOICES).index(current.org_role),
+            format_func=SHARE_CHOICES.get,
+            key="scenarios.share_org",
+        )
+        if org != current.org_role and st.button("Apply", key="scenarios.share_org_apply"):
+            _share(store, info, ORG, org or None)
+        if current.people:
+            st.dataframe(
+                pd.DataFrame([{"Person": p, "Access": r} for p, r in current.people.items()]),
+                hide_index=True,
+                width="stretch",
+            )
+        cols = st.columns([3, 2, 1])
+        email = cols[0].text_input("E-mail", key="scenarios.share_email", placeholder="name@company.com")
+        role = cols[1].selectbox("Access", ["viewer", "editor", "remove"], key="scenarios.share_role")
+        if cols[2].button("Share", key="scenarios.share", disabled=not email.strip()):
+            _share(store, info, email, None if role == "remove" else role)
+
+
+def _share(store: ScenarioStore, info: ScenarioInfo, who: str, role: str | None) -> None:
+    try:
+        store.share(info.id, who, role)
+        st.rerun()
+    except StoreError as exc:
+        st.error(str(exc))
+
+
+def saved_tab(store: ScenarioStore, scenario: Scenario) -> None:
+    """The saved scenarios the user can see, their history, open / rename / copy / delete / share, and saving."""
+    store_panel.status_message(store)
+    left, right = st.columns([2, 1], gap="large")
+    with right:
+        save_form(store, scenario)
+    with left:
+        try:
+            infos = store.list()
+        except StoreError as exc:
+            st.error(str(exc))
+            return
+        if not infos:
+            st.info("No saved scenarios yet. Save the current one on the right.")
+            return
+        st.dataframe(saved_table(infos), hide_index=True, width="stretch")
+        by_id = {i.id: i for i in infos}
+        pick = st.selectbox(
+            "Scenario", list(by_id), format_func=lambda i: store_panel.label(by_id[i]), key="scenarios.pick"
+        )
+        info = by_id.get(pick, infos[0])
+        try:
+            versions = store.versions(info.id)
+        except StoreError as exc:
+            st.error(str(exc))
+            return
+        labels = version_labels(versions)
+        version = st.selectbox("Version", list(labels), format_func=labels.get, key="scenarios.version")
+        owner = info.role == "owner"
+        not_owner = f"Only the owner ({info.owner}) can do this"
+        cols = st.columns(4)
+        if cols[0].button(
+            "Open", key="scenarios.open", type="primary", help="Restores every page with this version's inputs and seed"
+        ):
+            _act(lambda: store_panel.open_saved(store, info.id, version))
+        new_name = cols[1].text_input(
+            "New name", key="scenarios.new_name", label_visibility="collapsed", placeholder="New name"
+        )
+        if cols[2].button("Rename", key="scenarios.rename", disabled=not owner, help=None if owner else not_owner):
+            _act(lambda: store.rename(info.id, new_name))
+        if cols[3].button("Copy", key="scenarios.copy", help="Copies the latest version under the new name, as yours"):
+            _act(lambda: store.duplicate(info.id, new_name or f"{info.name} (copy)"))
+        with st.expander("History: who saved what, when", icon=":material/history:"):
+            st.dataframe(history_table(versions), hide_index=True, width="stretch")
+        sharing_panel(store, info)
+        with st.expander("Delete"):
+            sure = st.checkbox(
+                f"Delete '{info.name}' and all {len(versions)} versions",
+                key="scenarios.delete_sure",
+                disabled=not owner,
+            )
+            if st.button(
+                "Delete", key="scenarios.delete", disabled=not (sure and owner), help=None if owner else not_owner
+            ):
+                _act(lambda: store.delete(info.id))
+
+
+def _act(action) -> None:
+    """Run a store action and rerun, or show its message."""
+    try:
+        action()
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    st.rerun()
+
+
+def compare_options(store: ScenarioStore | None) -> tuple[list, dict]:
+    """Options for the compare picker (CURRENT, then stored ids) and their labels."""
+    labels: dict = {CURRENT: CURRENT}
+    if store is not None:
+        try:
+            labels.update({i.id: store_panel.label(i) for i in store.list()})
+        except StoreError as exc:
+            st.error(str(exc))
+    return list(labels), labels
 
 
 # --- comparison ------------------------------------------------------------------------------------------

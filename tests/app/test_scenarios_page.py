@@ -32,7 +32,7 @@ def test_a_saved_scenario_reopens_with_the_same_numbers_on_the_funnel_page(app, 
     assert metric(at, "P50 revenue") != before
     # reopen the saved version: seed and numbers come back
     at.switch_page("pages/scenarios.py").run()
-    at.selectbox(key="scenarios.pick").set_value("Board plan")
+    at.selectbox(key="scenarios.pick").set_value(ScenarioStore(tmp_path / "scenarios.db").info("Board plan").id)
     at.button(key="scenarios.open").click().run()
     no_exceptions(at)
     at.switch_page("pages/funnel.py").run()
@@ -52,7 +52,7 @@ def test_versions_rename_copy_and_delete(app, tmp_path):
     at.button(key="scenarios.copy").click().run()
     no_exceptions(at)
     assert sorted(store.names()) == ["Base", "Base 2027"]
-    at.selectbox(key="scenarios.pick").set_value("Base").run()
+    at.selectbox(key="scenarios.pick").set_value(store.info("Base").id).run()
     at.text_input(key="scenarios.new_name").set_value("base 2027")
     at.button(key="scenarios.rename").click().run()
     assert any("already exists" in e.value for e in at.error)
@@ -69,7 +69,9 @@ def test_compare_the_current_plan_with_a_saved_variant(app, tmp_path):
     )
     at = app.run()
     at.switch_page("pages/scenarios.py").run()
-    at.multiselect(key="scenarios.compare").select("<b>Hire 5</b>").run()
+    at.multiselect(key="scenarios.compare").select(
+        ScenarioStore(tmp_path / "scenarios.db").info("<b>Hire 5</b>").id
+    ).run()
     no_exceptions(at)
     labels = [m.label for m in at.metric]
     assert labels[:2] == ["A: Base plan", "B: <b>Hire 5</b>"]
@@ -120,7 +122,9 @@ def test_sidebar_picker_opens_a_saved_scenario(tmp_path, monkeypatch):
 
     at = AppTest.from_function(script, default_timeout=TIMEOUT).run()
     no_exceptions(at)
-    at.sidebar.selectbox(key="store_panel.pick").set_value("Saved").run()
+    at.sidebar.selectbox(key="store_panel.pick").set_value(
+        ScenarioStore(tmp_path / "scenarios.db").info("Saved").id
+    ).run()
     at.sidebar.button(key="store_panel.open").click().run()
     no_exceptions(at)
     assert any("seed=42" in m.value for m in at.markdown)
@@ -153,6 +157,6 @@ def test_a_version_from_a_newer_app_gives_a_message_not_a_traceback(app, tmp_pat
     at.button(key="scenarios.open").click().run()
     no_exceptions(at)
     assert any("cannot be opened by this app" in e.value and "schema 99" in e.value for e in at.error)
-    at.multiselect(key="scenarios.compare").select("Future").run()
+    at.multiselect(key="scenarios.compare").select(store.info("Future").id).run()
     no_exceptions(at)
     assert any("cannot be opened by this app" in e.value for e in at.error)

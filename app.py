@@ -9,7 +9,7 @@ import streamlit as st
 
 from forecast.threads import limit_blas_threads
 from simulate.scenario import ScenarioError
-from ui import auth, currency, state, store_panel
+from ui import auth, currency, state, store_panel, style
 from ui.entry import inside_app
 
 limit_blas_threads()  # statsmodels' many small fits run far slower with a BLAS thread pool on 2 cores
@@ -79,6 +79,7 @@ navigation = st.navigation(
         for section, pages in SECTIONS.items()
     }
 )
+style.apply()  # metric labels wrap instead of being cut
 NAME_SLOT = st.sidebar.empty()  # filled again after the page ran: a page may save the scenario under a new name
 currency.apply(state.current())
 sidebar()

@@ -85,3 +85,24 @@ def chance_in_10(p: float) -> str:
 
 def percent(p: float, digits: int = 0) -> str:
     return f"{p * 100:.{digits}f}%"
+
+
+def article(text: str) -> str:
+    """ "a" or "an" before a number as it is read aloud: "an 80% chance", "an 11% chance", "a 70% chance"."""
+    digits = ""
+    for ch in text.lstrip("*_ "):
+        if ch.isdigit():
+            digits += ch
+        elif ch not in ",":
+            break
+    if not digits:
+        return "an" if text.lstrip("*_ ")[:1].lower() in tuple("aeio") else "a"
+    n = int(digits)
+    if digits.startswith("8") or n in (11, 18) or (len(digits) in (5, 6) and digits[:2] in ("11", "18")):
+        return "an"
+    return "a"
+
+
+def with_article(text: str) -> str:
+    """ "80% chance" -> "an 80% chance"."""
+    return f"{article(text)} {text}"

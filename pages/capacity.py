@@ -79,6 +79,8 @@ with results:
     for column, figure in zip(headline.columns(4), shown.headline, strict=True):
         column.metric(figure.label, figure.value, help=figure.help)
     st.caption(shown.spread)
+    if shown.over_assignment_note:
+        st.markdown(shown.over_assignment_note)
     left, right = st.columns(2)
     with left:
         render.chart(charts.quota_curve_chart(view.quota_curve, quota=s.quota, recommended=s.recommended_quota,
@@ -106,7 +108,7 @@ with results:
     st.markdown(f"**{decided.hiring_title}** {decided.hiring_sentence}")
     capacity_page.show_hiring(decided.hiring)
     st.markdown(f"**Ramp and attrition.** {decided.changes_sentence}")
-    capacity_page.show_changes(decided.changes)
+    capacity_page.show_changes(decided.changes, money=shown.unit == "$")
 
     st.subheader("Commission cost")
     for column, figure in zip(st.columns(3), shown.commission, strict=True):

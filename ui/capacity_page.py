@@ -27,7 +27,7 @@ from simulate.capacity import (
 from simulate.funnel import SimulationResult
 from simulate.funnel import run as run_funnel
 from simulate.scenario import Scenario, TeamPlan
-from ui import state
+from ui import state, tables
 
 P = "capacity."  # widget key prefix
 RAMP_SLOWER_MONTHS = 3
@@ -112,13 +112,10 @@ def commission_inputs() -> None:
 
 
 def show_hiring(table: pd.DataFrame) -> None:
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"Chance of plan": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})  # fmt: skip
+    tables.show_table(table)  # already text (simulate.capacity.hiring_table)
 
 
-def show_changes(table: pd.DataFrame) -> None:
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"Team bookings": st.column_config.NumberColumn(format="localized"),
-                                "Change": st.column_config.NumberColumn(format="localized"),
-                                "Chance of plan": st.column_config.NumberColumn(format="percent"),
-                                "Reps at quota": st.column_config.NumberColumn(format="percent")})  # fmt: skip
+def show_changes(table: pd.DataFrame, money: bool = True) -> None:
+    amount, change = ("money", "money_change") if money else ("count", "count_change")
+    tables.show_table(table, {"Team bookings": (None, amount), "Change": (None, change),
+                              "Chance of plan": (None, "percent"), "Reps at quota": (None, "percent")})  # fmt: skip

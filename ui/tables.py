@@ -6,7 +6,7 @@ dates without 00:00:00. Every page shows its result tables through `show_table` 
 `columns` maps a source column to (title, kind); columns left out get a title from their name ("expected_size"
 -> "Expected size", "lo_80" -> "80% low") and a kind from their values. Kinds:
 
-    text, money (€12.5k), money_exact (€12,346), percent (21%), percent1 (20.6%), count (1,235), number (3
+    text, money (€12.5k), money_exact (€12,346), money_change (+€1.2k), count_change (+3), percent (21%), percent1 (20.6%), count (1,235), number (3
     significant figures), number2 (2 decimals), multiple (1.5x), days (12 days), date (31 Mar 2017),
     month (Mar 2017), yesno (yes / no)
 
@@ -88,6 +88,10 @@ def cell(value: object, kind: str, currency: str | None = None) -> str:
         return money(v, currency)
     if kind == "money_exact":
         return money_exact(v, currency)
+    if kind == "money_change":
+        return ("+" if v > 0 else "") + money(v, currency)
+    if kind == "count_change":
+        return f"{v:+,.0f}" if v else "0"
     if kind == "percent":
         return f"{v * 100:.0f}%"
     if kind == "percent1":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpi.wording import format_value, percent
+from kpi.wording import format_value, percent, with_article
 from simulate.capacity.model import TeamResult, simulate_team
 from simulate.capacity.summary import expected_share_at_quota
 from simulate.funnel import SimulationResult
@@ -158,7 +158,7 @@ def _search(scenario, funnel, team, month, label, confidence, max_extra, trials)
 
 
 def headcount_sentence(confidence: float, current: float, ceiling: float, options: list[HiringOption]) -> str:
-    now = f"With today's plan the team has a {percent(current)} chance of making the plan."
+    now = f"With today's plan the team has {with_article(percent(current))} chance of making the plan."
     if current >= confidence:
         return f"{now} That already meets the {percent(confidence)} confidence: no extra hires needed."
     if ceiling < confidence:

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from kpi.wording import format_value, money, percent
+from kpi.wording import format_value, money, percent, with_article
 from simulate.capacity.decisions import HeadcountAdvice, change_sentence, changes_table
 from simulate.capacity.model import TeamResult
 from simulate.capacity.view import CapacityView, build_capacity_view
@@ -49,6 +49,7 @@ class CapacityPage:
     spread: str  # P10/P50/P90 of the share at quota and of team bookings, in a sentence
     commission: tuple[Figure, ...]  # total, cost of sales, per rep
     plan_note: str  # the commission plan in words
+    over_assignment_note: str = ""  # what the recommended quota's over-assignment means, and the next move
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class CapacityDecisions:
 
     hiring_title: str  # "Headcount for a 70% chance of the plan."
     hiring_sentence: str
-    hiring: pd.DataFrame  # HIRING_COLUMNS; extra reps as text ("not reachable"), chance blank when out of reach
+    hiring: pd.DataFrame  # HIRING_COLUMNS as text; "not reachable" rows say the most hiring there can reach
     changes_sentence: str
     changes: pd.DataFrame  # CHANGE_COLUMNS; bookings rounded to whole units
 
@@ -114,14 +115,61 @@ def capacity_page(tr: TeamResult) -> CapacityPage:
         commission=commission,
         plan_note=f"Plan: {scenario.team.commission.describe()}; the same plan for every rep. "
         "Model and conventions: docs/capacity.md.",
+        over_assignment_note=over_assignment_note(s, scenario),
+    )
+
+
+TYPICAL_OVER_ASSIGNMENT = (1.20, 1.25)
+
+
+def over_assignment_note(s, scenario: Scenario) -> str:
+    """Reconcile the recommended quota's over-assignment with the typical 120-125%, and say what to do next.
+
+    Sum of quotas is proportional to the quota, so the over-assignment at the recommended quota is the current
+    one scaled by recommended / current quota.
+    """
+    metric = scenario.target.metric
+    if s.quota <= 0 or not (s.over_assignment > 0):
+        return ""
+    at_recommended = s.over_assignment * s.recommended_quota / s.quota
+    plan = format_value(scenario.target.value, metric)
+    rec = format_value(s.recommended_quota, metric)
+    low, high = TYPICAL_OVER_ASSIGNMENT
+    head = (
+        f"**Over-assignment.** At the recommended quota of {rec}, rep quotas add up to {at_recommended:.0%} of the "
+        f"{plan} plan; companies usually assign {low:.0%}-{high:.0%}, so that the plan is made even when some reps miss."
+    )
+    if at_recommended < 1.0:
+        fits = format_value(scenario.target.value * at_recommended / low, metric)
+        return (
+            f"{head} Below 100% means that even if every rep made that quota the team would book only "
+            f"{at_recommended:.0%} of the plan: the plan is bigger than this team (and its share of the funnel) can "
+            f"carry, which is also why the chance of making it is {percent(s.hit_plan.p)}. **Next move:** add reps "
+            f"or ramp them sooner (Decisions below), grow the funnel, or set the plan nearer {fits}, which this team "
+            f"carries at {low:.0%} over-assignment."
+        )
+    if at_recommended < low:
+        return (
+            f"{head} At {at_recommended:.0%} there is little cushion: the plan needs nearly every quota to be met. "
+            "**Next move:** a small hire or a faster ramp (Decisions below) buys the usual cushion."
+        )
+    if at_recommended <= high:
+        return f"{head} {at_recommended:.0%} is in that range: quota and plan fit each other."
+    return (
+        f"{head} At {at_recommended:.0%} the team carries more than the plan needs. **Next move:** the plan could "
+        "rise, or quotas could be set above the recommended level."
     )
 
 
 def hiring_table(advice: HeadcountAdvice) -> pd.DataFrame:
-    """Extra reps by start month for the advice's confidence; "not reachable" (and no chance) when none do."""
+    """Extra reps by start month for the advice's confidence, as text. When no number of reps starting that
+    month reaches it: "not reachable", and the chance column says the most hiring can give ("at most 34%")."""
     table = advice.table()
-    table["chance_of_plan"] = table["chance_of_plan"].where(table["extra_hires"].notna())  # blank when out of reach
-    table["extra_hires"] = [("not reachable" if v is None or pd.isna(v) else f"{int(v)}") for v in table["extra_hires"]]
+    reachable = table["extra_hires"].notna()
+    table["chance_of_plan"] = [
+        percent(c) if ok else f"at most {percent(c)}" for c, ok in zip(table["chance_of_plan"], reachable, strict=True)
+    ]
+    table["extra_hires"] = [f"{int(v)}" if ok else "not reachable" for v, ok in zip(table["extra_hires"], reachable, strict=True)]
     return table.rename(columns=HIRING_COLUMNS)
 
 
@@ -135,7 +183,7 @@ def capacity_decisions(
         team_bookings=changes["team_bookings"].round(), bookings_change=changes["bookings_change"].round()
     )
     return CapacityDecisions(
-        hiring_title=f"Headcount for a {percent(advice.confidence)} chance of the plan.",
+        hiring_title=f"Headcount for {with_article(percent(advice.confidence))} chance of the plan.",
         hiring_sentence=advice.sentence,
         hiring=hiring_table(advice),
         changes_sentence=change_text,

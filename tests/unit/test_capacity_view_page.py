@@ -4,7 +4,6 @@ sentences and decision tables the page shows."""
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 import pandas as pd
@@ -145,13 +144,27 @@ def test_a_deal_target_shows_deals_not_money():
     assert "deals" in page.headline[1].value
 
 
-def test_hiring_table_says_not_reachable_and_hides_its_chance():
+def test_hiring_table_says_not_reachable_and_the_most_hiring_gives():
     options = [HiringOption(0, "Jan", 2, 0.83), HiringOption(2, "Mar", None, 0.61)]
     advice = HeadcountAdvice(0.8, 0.5, 0.9, 16, 4, options, "Hire two.")
     table = hiring_table(advice)
     assert list(table.columns) == ["Extra reps starting in", "Extra reps needed", "Chance of plan"]
     assert list(table["Extra reps needed"]) == ["2", "not reachable"]
-    assert table["Chance of plan"].iloc[0] == pytest.approx(0.83) and math.isnan(table["Chance of plan"].iloc[1])
+    assert list(table["Chance of plan"]) == ["83%", "at most 61%"]  # never an empty cell
+
+
+def test_over_assignment_note_reconciles_with_the_typical_range(revenue_run):
+    """The over-assignment at the recommended quota is the current one scaled by recommended / current quota;
+    the note names it beside 120-125% and gives a next move."""
+    _, _, tr = revenue_run
+    page = capacity_page(tr)
+    s = page.view.summary
+    at_recommended = s.over_assignment * s.recommended_quota / s.quota
+    note = page.over_assignment_note
+    assert f"{at_recommended:.0%} of the" in note and "120%-125%" in note
+    assert "Next move" in note or "fit each other" in note
+    if at_recommended < 1:
+        assert "bigger than this team" in note
 
 
 def test_decisions_compare_the_what_ifs_with_the_plan(revenue_run):
@@ -159,7 +172,7 @@ def test_decisions_compare_the_what_ifs_with_the_plan(revenue_run):
     cases = change_cases(scenario, funnel, ramp_extra_months=3, attrition_extra=0.1, trials=400)
     advice = HeadcountAdvice(0.8, 0.5, 0.9, 16, 4, [HiringOption(0, "Jan", 1, 0.81)], "One more rep.")
     decided = capacity_decisions(advice, cases, scenario)
-    assert decided.hiring_title == f"Headcount for a {percent(0.8)} chance of the plan."
+    assert decided.hiring_title == "Headcount for an 80% chance of the plan."  # "an", as it is read aloud
     assert decided.hiring_sentence == "One more rep."
     changes = decided.changes
     assert list(changes.columns) == ["Case", "Team bookings", "Change", "Chance of plan", "Reps at quota"]

@@ -205,8 +205,10 @@ def focus_status(card: Scorecard, focus: str, *, share: int, label: str) -> Focu
         )
         caption = (
             f"With this target the standard is **{verdict}** (goal: {share}% of reps). "
-            f"In {row['latest_period']}, {int(row['reps_meeting'])} of {int(row['reps_measured'])} reps met it."
-        )
+            f"In {row['latest_period']}, {int(row['reps_meeting'])} of {int(row['reps_measured'])} reps met it. "
+            + reconcile(row["status"], a, shown=shown, target=format_value(std.target, unit),
+                        level=format_value(a.standard_for_share_expected, unit), share=share)
+        )  # fmt: skip
         return FocusStatus(row["status"], headline, attain=AttainView(metrics, caption, chart))
     if scope == "team":
         chance = row["chance_next"]
@@ -214,6 +216,32 @@ def focus_status(card: Scorecard, focus: str, *, share: int, label: str) -> Focu
         team = f"**Chance the team meets it next period** (from the current scenario's Monte Carlo): {text}"
         return FocusStatus(row["status"], headline, team_chance=team)
     return FocusStatus(row["status"], headline, warning=row["note"] if pd.isna(row["actual"]) else None)
+
+
+def reconcile(status: str, a, *, shown: str, target: str, level: str, share: int) -> str:
+    """Why the status (the latest period, median rep) and attainability (many periods, each rep) can disagree,
+    and the next move."""
+    hist, expected = format_value(a.historical_share, "share"), format_value(a.expected_share, "share")
+    spread = (
+        f"The status reads the latest period's median rep ({shown}); attainability reads each rep over the last "
+        f"6 periods: {hist} of rep-periods met it and about {expected} of reps are expected to next period"
+    )
+    good = status == "green"
+    if not a.attainable:
+        why = (
+            f"{spread}, short of the {share}% goal. "
+            + ("So the latest period was better than usual: do not read the green as the new normal. " if good else "")
+        )
+        return why + (
+            f"**Next move:** set the target near {level} (the level {share}% of reps can meet), or keep {target} "
+            "as a stretch goal and coach the reps below it."
+        )
+    if status in ("red", "amber"):
+        return (
+            f"{spread}, above the {share}% goal: the latest period was worse than usual. **Next move:** keep "
+            f"{target} and look at who missed it (reps below)."
+        )
+    return f"{spread}, above the {share}% goal. **Next move:** keep {target}; {level} is where {share}% of reps would still meet it."
 
 
 def status_counts(card: Scorecard) -> dict[str, int]:

@@ -231,3 +231,19 @@ def test_uploaded_files_become_tables_and_each_says_what_was_excluded():
 def test_an_unusable_upload_raises_a_message_for_the_user():
     with pytest.raises(ValueError, match="binary"):
         uploaded_tables(None, b"PK\x03\x04\x00 not a csv", None, None)
+
+
+def test_reconcile_explains_green_but_not_attainable_and_gives_the_next_move():
+    """Issue 15: "GREEN 80%" beside "not attainable" and "met it before 38%" needs one sentence tying them up."""
+    from types import SimpleNamespace
+
+    from simulate.standards.view import reconcile
+
+    unattainable = SimpleNamespace(historical_share=0.383, expected_share=0.383, attainable=False)
+    text = reconcile("green", unattainable, shown="80.0%", target="65.0%", level="56.2%", share=65)
+    assert "latest period's median rep (80.0%)" in text and "38.3% of rep-periods" in text
+    assert "short of the 65% goal" in text and "better than usual" in text
+    assert "**Next move:** set the target near 56.2%" in text
+    attainable = SimpleNamespace(historical_share=0.8, expected_share=0.75, attainable=True)
+    assert "worse than usual" in reconcile("red", attainable, shown="50%", target="65%", level="70%", share=65)
+    assert "keep 65%" in reconcile("green", attainable, shown="80%", target="65%", level="70%", share=65)

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -14,21 +15,23 @@ from charts import forecast as charts
 from forecast import MODEL_LABELS, MODEL_NAMES, ForecastInputError, forecast_with_backtest
 from forecast.crm_history import crm_monthly_history
 from forecast.history import HistoryError, ImportIssue, prepare_series, read_history
+from kpi.wording import count, money
 from simulate.scenario import ScenarioError
-from ui import render, state
+from ui import render, state, tables
 from ui.entry import require_app
 
 require_app()  # a deep link on a fresh server must still go through app.py
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_monthly_history.csv"
 EXAMPLES = {
-    "crm": "CRM example: opportunities, won deals, bookings by month (15 months)",
+    "crm": "CRM example: opportunities created by month (15 months), won deals and bookings (10 months)",
     "sample": "Synthetic 5-year history: visitors, leads, MQLs, won deals, bookings",
 }
 MONEY_WORDS = ("booking", "revenue", "spend", "value", "mrr", "arr", "cost")
 MODEL_CHOICES = ("auto", *MODEL_NAMES)
 PATHS_FOR_FUNNEL = 200  # sample paths carried into the scenario (they travel in the link)
 BACKTEST_ORIGINS = 4
+TOTAL_PATHS = 2_000  # simulated futures behind the headline's total over the horizon
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
@@ -65,7 +68,15 @@ def run_forecast(
         backtest=outcome.backtest.summary(),
         backtest_failures=tuple(outcome.backtest.failures),
         paths=paths,
+        total=np.percentile(result.sample_paths(h, TOTAL_PATHS, seed).sum(axis=0), [10, 50, 90]),
     )
+
+
+def headline(metric: str, h: int, total, unit: str) -> str:
+    """The forecast first: "Next 12 months: about 9,800 leads; 8 in 10 chance between 8,900 and 10,700."."""
+    p10, p50, p90 = (money(v) if unit else count(v) for v in total)
+    what = "" if unit else f" {metric.replace('_', ' ')}"
+    return f"Next {h} months: about {p50}{what} in total; 8 in 10 chance between {p10} and {p90}."
 
 
 def unit_of(metric: str) -> str:
@@ -125,7 +136,9 @@ with inputs:
         st.stop()
     metrics = list(frame.columns)
     preferred = [scenario.stages[0].name.lower(), "leads", "won_deals"]  # the funnel's top stage first
-    default_metric = next((m for m in preferred if m in metrics), metrics[0])
+    months = frame.notna().sum()
+    full = [m for m in metrics if months[m] == months.max()]  # a metric with the whole history: no "only 10 months"
+    default_metric = next((m for m in preferred if m in full), full[0] if full else metrics[0])
     metric = st.selectbox("Metric", metrics, key="forecast.metric", index=metrics.index(default_metric))
     h = st.slider("Months ahead", 1, 36, 12, key="forecast.h")
     model = st.selectbox(
@@ -155,7 +168,8 @@ with results:
     if out.fallbacks:
         st.warning("Some models were rejected, so another was used: " + "; ".join(out.fallbacks))
     verdict_box = st.container(key="forecast.verdict")
-    verdict_box.markdown(f"### {out.verdict}")
+    verdict_box.markdown(f"### {headline(metric, h, out.total, unit_of(metric))}")
+    verdict_box.markdown(out.verdict)  # how far to trust it: the backtest on this history
     verdict_box.caption(
         f"Forecast of '{metric}' from {source_label} by {MODEL_LABELS.get(out.model, out.model)} "
         f"({out.description}); {out.why}."
@@ -189,7 +203,9 @@ with results:
     with st.expander("Forecast table"):
         table = out.forecast.copy()
         table.index = table.index.astype(str)
-        st.dataframe(table.round(1), key="forecast.table")
+        kind = "money_exact" if unit_of(metric) else "number"
+        tables.show_table(table.rename_axis("month").reset_index(), {"month": ("Month", "text"), "mean": ("Forecast", kind)}
+                          | {c: (None, kind) for c in table.columns if c != "mean"}, key="forecast.table")  # fmt: skip
         st.download_button(
             "Download forecast (CSV)",
             data=table.to_csv().encode(),

@@ -18,7 +18,8 @@ def _verdict(app) -> str:
 
 def test_crm_example_shows_forecast_verdict_and_backtest(app):
     at = _open(app)
-    assert at.selectbox(key="forecast.metric").value == "won_deals"
+    assert at.selectbox(key="forecast.metric").value == "opportunities_created"  # the metric with the whole history
+    assert any(m.value.startswith("### Next 12 months: about ") and "8 in 10 chance between" in m.value for m in at.markdown)
     assert "range held" in _verdict(at) and "times in 10" in _verdict(at)
     # the CRM history is 10-15 months: seasonal models are skipped, and the page says so
     assert any("seasonal models skipped" in i.value for i in at.info)

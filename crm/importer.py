@@ -64,10 +64,9 @@ class ImportResult:
     def accounting(self) -> str:
         """Every row accounted for: 'rows read = kept + excluded', with the empty lines skipped."""
         excluded = int(self.excluded["row"].nunique()) if not self.report.empty else 0
-        text = (
-            f"{self.rows_read:,} rows read = {len(self.opportunities):,} kept + {excluded:,} excluded"
-            f" ({len(self.repaired):,} repairs)"
-        )
+        repaired = int(self.repaired["row"].nunique()) if not self.report.empty else 0
+        text = f"{self.rows_read:,} rows read = {len(self.opportunities):,} kept + {excluded:,} excluded"
+        text += f"; {repaired:,} kept row(s) repaired" if repaired else ""
         return text + (f"; {self.blank_rows:,} empty line(s) skipped." if self.blank_rows else ".")
 
     @property

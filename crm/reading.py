@@ -215,7 +215,7 @@ def read_table(source: bytes | str | Path, kind: str = "opportunities") -> RawTa
     try:
         for record in reader:
             start, line = line + 1, reader.line_num
-            if not record or not any(cell.strip() for cell in record):
+            if not any(record):  # an empty line (or only separators); whitespace-only rows are dropped in _finish
                 blank += 1 if header is not None else 0
                 continue
             if header is None:
@@ -278,7 +278,9 @@ def _xlsx_text(value: object) -> str | None:
     return str(value)
 
 
-def _read_xlsx(data: bytes, kind: str) -> RawTable:
+def check_xlsx(data: bytes, kind: str = "rows", limit: int = MAX_XLSX_UNPACKED) -> None:
+    """Refuse an .xlsx that is damaged, not a workbook, or unpacks to more than `limit` bytes (a zip bomb), from the
+    zip directory alone: nothing is decompressed. zipfile later enforces the sizes declared there."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -290,12 +292,16 @@ def _read_xlsx(data: bytes, kind: str) -> RawTable:
     if "xl/workbook.xml" not in names:
         raise CrmImportError("file", f"This is a zip file, not an Excel workbook: upload the {kind} as .xlsx or CSV")
     unpacked = sum(e.file_size for e in entries)
-    if unpacked > MAX_XLSX_UNPACKED or len(entries) > 10_000:
+    if unpacked > limit or len(entries) > 10_000:
         raise CrmImportError(
             "file",
-            f"This Excel file unpacks to {unpacked / 2**20:,.0f} MB, more than the {MAX_XLSX_UNPACKED / 2**20:,.0f} MB "
+            f"This Excel file unpacks to {unpacked / 2**20:,.0f} MB, more than the {limit / 2**20:,.0f} MB "
             f"that can be read: save the sheet as CSV or export fewer rows",
         )
+
+
+def _read_xlsx(data: bytes, kind: str) -> RawTable:
+    check_xlsx(data, kind)
     rows: list[list[str | None]] = []
     header: list[object] | None = None
     blank = 0
@@ -375,7 +381,8 @@ def _finish(
                     dirty.add(u)
         if dirty:
             changed += int(frame[column].isin(list(dirty)).sum())
-        frame[column] = frame[column].map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else None)
+        mapped = frame[column].map(mapping) if mapping else frame[column]
+        frame[column] = mapped.astype(object).where(mapped.notna(), None)
     empty = frame.isna().all(axis=1)
     if empty.any():  # rows whose cells held only spaces or control characters
         blank += int(empty.sum())

@@ -9,16 +9,13 @@ Nothing is dropped without an issue saying which row and why.
 
 from __future__ import annotations
 
-import io
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from forecast.auto import MIN_HISTORY
+from crm.numbers import decimal_note, parse_numbers
 from forecast.models import SEASON
 
 DATE_NAMES = ("date", "month", "period", "ds", "week", "day", "time", "datum", "fecha")
@@ -41,7 +38,11 @@ DATE_FORMATS = (  # tried in this order; the format that reads the most rows win
     "%Y-%m-%d %H:%M:%S",
 )
 UNAMBIGUOUS = ("%Y-%m-%d", "%Y-%m", "%Y/%m/%d", "%Y/%m", "%b %Y", "%B %Y", "%b-%y", "%b-%Y", "%Y-%m-%d %H:%M:%S")
-_NUMBER_JUNK = re.compile(r"[\s,$€£¥]|^\ufeff")
+MAX_ROW_ISSUES = 200  # row-level issues listed per kind and column; the rest are counted in one line
+MAX_HISTORY_MONTHS = 600  # 50 years of months: enough for any business history, bounded work for the models
+MIN_MONTHS = 12  # a year: fewer months cannot show a trend, let alone seasonality or a backtest
+MAX_FILE_BYTES = 50 * 1024 * 1024
+EARLIEST, LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-01-01")
 
 
 class HistoryError(ValueError):
@@ -64,36 +65,52 @@ class ImportIssue:
         return f"{self.severity}: {where + ': ' if where else ''}{self.message}"
 
 
-def _read_table(source, filename: str | None) -> pd.DataFrame:
+def _read_table(source, filename: str | None) -> tuple[pd.DataFrame, list[ImportIssue]]:
+    """The file as text cells (crm.reading: any encoding/separator or .xlsx, bounded), with file-level notes.
+
+    The frame's index + 2 is the spreadsheet row (header = row 1)."""
+    from crm.errors import CrmImportError
+    from crm.reading import read_table
+
     if isinstance(source, (str, Path)):
-        filename = filename or str(source)
-        data = Path(source).read_bytes()
-    elif isinstance(source, (bytes, bytearray)):
+        path = Path(source)
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        data = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else b"x" * (MAX_FILE_BYTES + 1)
+    elif isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     else:
         data = source.read()
     if not data.strip():
         raise HistoryError("The file is empty")
-    name = (filename or "").lower()
-    is_excel = name.endswith((".xlsx", ".xlsm", ".xls")) or data[:2] == b"PK"
     try:
-        if is_excel:
-            table = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=object)
-        else:
-            text = data.decode("utf-8-sig", errors="replace")
-            sep = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
-            table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True)
-    except Exception as exc:  # noqa: BLE001 - any parser failure becomes one message
-        raise HistoryError(f"Could not read the file as {'Excel' if is_excel else 'CSV'}: {exc}") from exc
-    table.columns = [str(c).strip() for c in table.columns]
-    if table.shape[1] < 2:
-        raise HistoryError(
-            "Need a date column and at least one metric column (found "
-            f"{table.shape[1]} column{'s' if table.shape[1] != 1 else ''})"
+        raw = read_table(data, kind="monthly history")
+    except CrmImportError as exc:
+        if exc.message.startswith("Only one column"):
+            raise HistoryError("Need a date column and at least one metric column (found 1 column)") from None
+        raise HistoryError(exc.message) from None
+    issues = [ImportIssue("info", note) for note in raw.notes]
+    for line, reason in raw.bad_rows[:MAX_ROW_ISSUES]:
+        issues.append(ImportIssue("error", reason, line))
+    if len(raw.bad_rows) > MAX_ROW_ISSUES:
+        issues.append(
+            ImportIssue("error", f"{len(raw.bad_rows) - MAX_ROW_ISSUES:,} more rows not read (too many values)")
         )
+    table = raw.frame
     if table.empty:
-        raise HistoryError("The file has a header but no data rows")
-    return table
+        raise HistoryError("The file has a header row but no data rows")
+    return table, issues, raw
+
+
+def _capped(issues: list[ImportIssue], found: list[ImportIssue], total: int, what: str) -> None:
+    """Append row issues of one kind (`found`: the first ones of `total`), at most MAX_ROW_ISSUES of them and then
+    one line counting the rest, so a million bad rows cost one line, not a million."""
+    issues.extend(found[:MAX_ROW_ISSUES])
+    if total > MAX_ROW_ISSUES and found:
+        first = found[0]
+        issues.append(
+            ImportIssue(first.severity, f"... and {total - MAX_ROW_ISSUES:,} more rows: {what}", column=first.column)
+        )
 
 
 def _pretty(fmt: str) -> str:
@@ -121,47 +138,46 @@ def _find_date_column(table: pd.DataFrame, date_column: str | None) -> str:
         if col.lower() in DATE_NAMES or any(col.lower().startswith(n) for n in DATE_NAMES):
             return col
     for col in table.columns:  # otherwise the first column that reads as dates
-        if _parse_dates(table[col])[0].notna().mean() > 0.8:
+        if _parse_dates(table[col].head(2000))[0].notna().mean() > 0.8:
             return col
     raise HistoryError("No date column found: name one 'date' or 'month' (dates like 2024-01 or 1/31/2024)")
 
 
 def _parse_dates(raw: pd.Series) -> tuple[pd.Series, str, list[int]]:
-    """Parse a date column; returns (timestamps, format used, positions read with another format)."""
-    if raw.map(lambda v: isinstance(v, (datetime, date, pd.Timestamp))).all():
-        return pd.to_datetime(raw, errors="coerce"), "Excel dates", []
-    text = raw.map(lambda v: v.strftime("%Y-%m-%d") if isinstance(v, (datetime, date)) else str(v).strip())
-    best_fmt, best = None, None
+    """Parse a date column; returns (timestamps, format used, positions read with another format).
+
+    Each distinct text is parsed once; the format is chosen on up to 5,000 distinct values."""
+    text = raw.map(lambda v: v.strip() if isinstance(v, str) else ("" if v is None else str(v)))
+    uniques = pd.Series(pd.unique(text.to_numpy(dtype=object)), dtype=object)
+    sample = uniques.head(5000)
+    best_fmt, best_count = DATE_FORMATS[0], -1
     for fmt in DATE_FORMATS:
-        parsed = _parse_with(text, fmt)
-        if best is None or parsed.notna().sum() > best.notna().sum():
-            best_fmt, best = fmt, parsed
-    other = []
-    for pos in np.flatnonzero(best.isna().to_numpy()):
-        for fmt in UNAMBIGUOUS:
-            ts = _parse_with(text.iloc[[pos]], fmt).iloc[0]
-            if pd.notna(ts):
-                best.iloc[pos] = ts
-                other.append(int(pos))
-                break
-    return best, best_fmt, other
+        count = int(_parse_with(sample, fmt).notna().sum())
+        if count > best_count:
+            best_fmt, best_count = fmt, count
+    parsed = _parse_with(uniques, best_fmt)
+    other = pd.Series(False, index=uniques.index)
+    for fmt in UNAMBIGUOUS:
+        missing = parsed.isna()
+        if not missing.any():
+            break
+        again = _parse_with(uniques[missing], fmt)
+        parsed[missing] = again
+        other[missing] = again.notna()
+    lookup = dict(zip(uniques, parsed, strict=True))
+    others = set(uniques[other])
+    dates = pd.to_datetime(text.map(lookup))
+    positions = np.flatnonzero(text.isin(others).to_numpy()).tolist() if others else []
+    return pd.Series(dates.to_numpy(), index=raw.index), best_fmt, positions
 
 
 def _parse_number(cell) -> float | None:
-    """A number from a cell ("1,234", "$5", " 7 "); None when it is not one; nan when empty."""
-    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+    """A number from a cell ("1,234", "$5", "(7)", " 7 "); None when it is not one; nan when empty."""
+    from crm.numbers import is_missing, parse_number
+
+    if is_missing(cell):
         return np.nan
-    if isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool):
-        return float(cell)
-    text = _NUMBER_JUNK.sub("", str(cell))
-    if text == "" or text.lower() in ("na", "n/a", "nan", "null", "none", "-"):
-        return np.nan
-    if text.startswith("(") and text.endswith(")"):  # accounting negative
-        text = "-" + text[1:-1]
-    try:
-        return float(text)
-    except ValueError:
-        return None
+    return parse_number(cell)
 
 
 def _detect_frequency(dates: pd.Series) -> str:
@@ -185,17 +201,16 @@ def read_history(
 
     source: a path, bytes, or a binary file object. Daily or weekly files are summed to months.
     Raises HistoryError when nothing usable remains."""
-    table = _read_table(source, filename)
-    issues: list[ImportIssue] = []
+    table, issues, raw = _read_table(source, filename)
     date_col = _find_date_column(table, date_column)
     dates, fmt, other_format = _parse_dates(table[date_col])
-    rows = pd.Series(np.arange(len(table)) + 2, index=table.index)  # spreadsheet row numbers
-    if fmt not in ("Excel dates", None):
-        issues.append(ImportIssue("info", f"Dates read as {_pretty(fmt)} in column '{date_col}'"))
-        if (
-            fmt in ("%m/%d/%Y", "%m/%d/%y")
-            and _parse_with(table[date_col].astype(str).str.strip(), fmt.replace("%m/%d", "%d/%m")).notna().all()
-        ):
+    rows = pd.Series(table.index.to_numpy() + 2, index=table.index)  # spreadsheet row numbers
+    issues.append(ImportIssue("info", f"Dates read as {_pretty(fmt)} in column '{date_col}'"))
+    if fmt in ("%m/%d/%Y", "%m/%d/%y"):
+        swapped = _parse_with(
+            pd.Series(pd.unique(table[date_col].dropna().to_numpy(dtype=object))), fmt.replace("%m/%d", "%d/%m")
+        )
+        if swapped.notna().all():
             issues.append(
                 ImportIssue(
                     "warning",
@@ -213,32 +228,72 @@ def read_history(
             )
         )
     keep = dates.notna()
-    for pos in np.flatnonzero(~keep.to_numpy()):
-        value = table[date_col].iloc[pos]
-        issues.append(
-            ImportIssue("error", f"date '{value}' not understood; row excluded", int(rows.iloc[pos]), date_col)
-        )
+    _capped(
+        issues,
+        [
+            ImportIssue(
+                "error",
+                f"date '{table[date_col].iloc[pos]}' not understood; row excluded",
+                int(rows.iloc[pos]),
+                date_col,
+            )
+            for pos in np.flatnonzero(~keep.to_numpy())[: MAX_ROW_ISSUES + 1]
+        ],
+        int((~keep).sum()),
+        "dates not understood; rows excluded",
+    )
+    outside = keep & ((dates < EARLIEST) | (dates >= LATEST))
+    _capped(
+        issues,
+        [
+            ImportIssue(
+                "error",
+                f"date {dates.iloc[pos]:%Y-%m-%d} is outside {EARLIEST:%Y} to {LATEST.year - 1}; row excluded (check the year)",
+                int(rows.iloc[pos]),
+                date_col,
+            )
+            for pos in np.flatnonzero(outside.to_numpy())[: MAX_ROW_ISSUES + 1]
+        ],
+        int(outside.sum()),
+        f"dates outside {EARLIEST:%Y} to {LATEST.year - 1}; rows excluded",
+    )
+    keep &= ~outside
     if not keep.any():
         raise HistoryError(f"No readable date in column '{date_col}' (e.g. 2024-01-31 or 1/31/2024)")
+    first, last = dates[keep].min().to_period("M"), dates[keep].max().to_period("M")
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    if span > MAX_HISTORY_MONTHS:
+        raise HistoryError(
+            f"The dates run from {first} to {last} ({span:,} months); at most {MAX_HISTORY_MONTHS} months "
+            f"({MAX_HISTORY_MONTHS // 12} years) can be forecast from: check the dates, or keep only recent years"
+        )
 
     metrics: dict[str, pd.Series] = {}
     for col in table.columns:
         if col == date_col:
             continue
-        parsed = [_parse_number(cell) for cell in table[col].tolist()]
-        unreadable = pd.Series([p is None for p in parsed], index=table.index)
-        values = pd.Series([np.nan if p is None else p for p in parsed], index=table.index, dtype=float)
+        values, unreadable, decimal = parse_numbers(table[col], separator=raw.separator)
         if not values[keep].notna().any():
             issues.append(ImportIssue("warning", "no numeric values; column ignored", column=col))
             continue
-        for pos in np.flatnonzero((unreadable & keep).to_numpy()):
-            issues.append(
+        if decimal == ",":
+            issues.append(ImportIssue("info", decimal_note(decimal, "Numbers"), column=col))
+        bad = np.flatnonzero((unreadable & keep).to_numpy())
+        _capped(
+            issues,
+            [
                 ImportIssue(
                     "error", f"'{table[col].iloc[pos]}' is not a number; treated as missing", int(rows.iloc[pos]), col
                 )
-            )
-        for pos in np.flatnonzero((values < 0).to_numpy() & keep.to_numpy()):
-            issues.append(
+                for pos in bad[: MAX_ROW_ISSUES + 1]
+            ],
+            len(bad),
+            "not numbers; treated as missing",
+        )
+        negative = np.flatnonzero((values < 0).to_numpy() & keep.to_numpy())
+        _capped(
+            issues,
+            [
                 ImportIssue(
                     "warning",
                     f"negative value {values.iloc[pos]:g} kept; counts and "
@@ -247,7 +302,11 @@ def read_history(
                     int(rows.iloc[pos]),
                     col,
                 )
-            )
+                for pos in negative[: MAX_ROW_ISSUES + 1]
+            ],
+            len(negative),
+            "negative values kept",
+        )
         metrics[col] = values
     if not metrics:
         raise HistoryError("No metric column with numbers found")
@@ -261,20 +320,33 @@ def read_history(
         frame = _monthly(data, list(metrics), issues)
     else:
         frame = _aggregate(data, list(metrics), frequency, issues)
+    excluded = len(table) - len(data) + len(raw.bad_rows)
+    issues.append(
+        ImportIssue(
+            "info",
+            f"{raw.rows_read:,} rows read = {len(data):,} used + {excluded:,} excluded"
+            + (f"; {raw.blank_rows:,} empty line(s) skipped" if raw.blank_rows else ""),
+        )
+    )
     return _fill_calendar(frame, issues), issues
 
 
 def _monthly(data: pd.DataFrame, cols: list[str], issues: list[ImportIssue]) -> pd.DataFrame:
     dup = data["_month"].duplicated(keep="first")
-    for _, row in data[dup].iterrows():
-        first = data.loc[(data["_month"] == row["_month"]) & ~dup, "_row"].iloc[0]
-        issues.append(
+    first_row = data[~dup].set_index("_month")["_row"]
+    _capped(
+        issues,
+        [
             ImportIssue(
                 "error",
-                f"duplicate month {row['_month']} (already in row {first}); this row excluded",
-                int(row["_row"]),
+                f"duplicate month {month} (already in row {first_row[month]}); this row excluded",
+                int(row),
             )
-        )
+            for month, row in zip(data.loc[dup, "_month"][: MAX_ROW_ISSUES + 1], data.loc[dup, "_row"], strict=False)
+        ],
+        int(dup.sum()),
+        "duplicate months; rows excluded",
+    )
     kept = data[~dup].set_index("_month").sort_index()
     return kept[cols]
 
@@ -367,9 +439,10 @@ def prepare_series(frame: pd.DataFrame, metric: str) -> tuple[pd.Series, list[Im
             )
         )
     n = len(trimmed)
-    if n < MIN_HISTORY:
+    if n < MIN_MONTHS:
         raise HistoryError(
-            f"'{metric}' has {n} month{'s' if n != 1 else ''} of history; at least {MIN_HISTORY} are needed to forecast"
+            f"'{metric}' has {n} month{'s' if n != 1 else ''} of history, too short to forecast: at least "
+            f"{MIN_MONTHS} months are needed (upload a longer history)"
         )
     if n < 2 * SEASON:
         issues.append(

@@ -20,7 +20,9 @@ def period_of(dates: pd.Series, period: str) -> pd.Series:
 
 
 def period_range(first: pd.Timestamp, last: pd.Timestamp, period: str) -> list[str]:
-    """All period labels from the one holding `first` to the one holding `last`."""
+    """All period labels from the one holding `first` to the one holding `last` (none when either is missing)."""
+    if pd.isna(first) or pd.isna(last):
+        return []
     rng = pd.period_range(first, last, freq=FREQ[period])
     if period == "week":
         return [str(p.start_time.date()) for p in rng]

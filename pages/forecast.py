@@ -4,6 +4,7 @@ and a plain verdict, and send the forecast to the funnel as its volume."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,9 +17,11 @@ from forecast import MODEL_LABELS, MODEL_NAMES, ForecastInputError, forecast_wit
 from forecast.crm_history import crm_monthly_history
 from forecast.history import HistoryError, ImportIssue, prepare_series, read_history
 from kpi.wording import count, money
+from report.safe import to_csv
 from simulate.scenario import ScenarioError
 from ui import render, state, tables
 from ui.entry import require_app
+from ui.render import escape
 
 require_app()  # a deep link on a fresh server must still go through app.py
 
@@ -103,7 +106,7 @@ def show_issues(issues: list[ImportIssue]) -> None:
     label = f"What we found in the file ({len(problems)} warning{'s' if len(problems) != 1 else ''} or error{'s' if len(problems) != 1 else ''})"
     with st.expander(label, expanded=bool(problems) and len(problems) <= 5):
         for issue in issues:
-            st.markdown(f"- {issue}")
+            st.markdown(f"- {escape(issue)}")
 
 
 # --- layout ------------------------------------------------------------------------------------------
@@ -131,9 +134,15 @@ with inputs:
         data, source_key, source_label = None, example, EXAMPLES[example].split(":")[0]
     try:
         frame, import_issues = load_history(source_key, data, upload.name if upload is not None else None)
-    except HistoryError as exc:
-        st.error(str(exc))
-        st.stop()
+        st.session_state["forecast.last_good"] = (source_key, data, upload.name if upload else None, source_label)
+    except (HistoryError, ValueError) as exc:  # HistoryError names the problem; ValueError: any other bad value
+        st.error(f"**{escape(source_label)} cannot be used:** {escape(exc)}", icon=":material/error:")
+        last = st.session_state.get("forecast.last_good")
+        if last is None or last[0] == source_key:
+            st.stop()
+        source_key, data, name, source_label = last
+        st.info(f"Still showing the last history that could be read: {escape(source_label)}.")
+        frame, import_issues = load_history(source_key, data, name)
     metrics = list(frame.columns)
     preferred = [scenario.stages[0].name.lower(), "leads", "won_deals"]  # the funnel's top stage first
     months = frame.notna().sum()
@@ -157,12 +166,12 @@ with results:
             out = SimpleNamespace(
                 **run_forecast(source_key, frame, metric, h, model, scenario.horizon_months, scenario.seed)
             )
-    except (HistoryError, ForecastInputError) as exc:
-        st.error(str(exc))
+    except (HistoryError, ForecastInputError, ValueError) as exc:
+        st.error(f"**Cannot forecast '{escape(metric)}':** {escape(exc)}", icon=":material/error:")
         st.stop()
     for issue in out.issues:
         if issue.severity != "info":
-            st.warning(issue.message)
+            st.warning(escape(issue.message))
     for note in out.messages:
         st.info(note)
     if out.fallbacks:
@@ -171,7 +180,7 @@ with results:
     verdict_box.markdown(f"### {headline(metric, h, out.total, unit_of(metric))}")
     verdict_box.markdown(out.verdict)  # how far to trust it: the backtest on this history
     verdict_box.caption(
-        f"Forecast of '{metric}' from {source_label} by {MODEL_LABELS.get(out.model, out.model)} "
+        f"Forecast of '{escape(metric)}' from {escape(source_label)} by {MODEL_LABELS.get(out.model, out.model)} "
         f"({out.description}); {out.why}."
     )
     unit = unit_of(metric)
@@ -208,8 +217,8 @@ with results:
                           | {c: (None, kind) for c in table.columns if c != "mean"}, key="forecast.table")  # fmt: skip
         st.download_button(
             "Download forecast (CSV)",
-            data=table.to_csv().encode(),
-            file_name=f"forecast_{metric}.csv",
+            data=to_csv(table, index=True),
+            file_name="forecast_" + re.sub(r"[^A-Za-z0-9_.-]+", "_", metric)[:60] + ".csv",
             mime="text/csv",
             key="forecast.download",
             on_click="ignore",
@@ -218,17 +227,17 @@ with results:
     st.subheader("Use it in the funnel")
     start = str(out.forecast.index[0])
     st.caption(
-        f"The funnel simulator will follow {PATHS_FOR_FUNNEL} simulated futures of '{metric}' from {start} "
+        f"The funnel simulator will follow {PATHS_FOR_FUNNEL} simulated futures of '{escape(metric)}' from {start} "
         f"as its top-of-funnel volume, so its uncertainty includes this forecast's."
     )
     if st.button(
-        f"Use this forecast as the funnel's {scenario.stages[0].name.lower()} volume", key="forecast.to_funnel"
+        f"Use this forecast as the funnel's {escape(scenario.stages[0].name.lower())} volume", key="forecast.to_funnel"
     ):
         label = f"{metric} forecast ({MODEL_LABELS.get(out.model, out.model)}) from {source_label}"
         try:
             state.publish(scenario.with_volume_paths(out.paths, label=label, start_month=start))
         except ScenarioError as exc:
-            st.error(exc.message)
+            st.error(escape(exc.message))
         else:
             st.success(f"The funnel now uses this forecast from {start}.")
             st.page_link("pages/funnel.py", label="Open the funnel what-if", icon=":material/filter_alt:")

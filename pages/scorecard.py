@@ -9,6 +9,7 @@ from simulate.scenario import PERIODS, ScenarioError, StandardSet, default_stand
 from simulate.standards import edited_standards, focus_labels, split_focus, standard_inputs
 from ui import render, scorecard_page, state
 from ui.entry import require_app
+from ui.render import escape
 
 require_app()  # a deep link on a fresh server must still go through app.py
 
@@ -68,7 +69,11 @@ with editor:
         st.error(f"**Fix this standard:** {exc.message}", icon=":material/error:")
     scorecard_page.add_or_remove(scenario, standards, focus, labels[focus], data)
 
-view = scorecard_page.scorecard_view(data, standards, scenario, focus, share=share, label=labels[focus])
+try:
+    view = scorecard_page.scorecard_view(data, standards, scenario, focus, share=share, label=labels[focus])
+except (ValueError, ScenarioError) as exc:  # data the KPIs cannot be computed on: say so, keep the inputs
+    st.error(f"**The scorecard cannot be computed on this data:** {escape(getattr(exc, 'message', exc))}")
+    st.stop()
 with status_box:
     st.container(key="scorecard.status").markdown(
         f"### {scorecard_page.STATUS_BADGE[view.focus.status]} {view.focus.headline}"

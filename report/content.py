@@ -18,7 +18,7 @@ import pandas as pd
 from charts import funnel as funnel_charts
 from charts import sensitivity as sensitivity_charts
 from charts.compare import headline_bars_chart, overlaid_histogram_chart
-from kpi.wording import chance_in_10, count, format_value, money, percent
+from kpi.wording import chance_in_10, count, format_value, money, percent, use_currency
 from simulate import decide
 from simulate.decide import Comparison, Tornado, compare, contribution_to_variance, describe_inputs
 from simulate.funnel import FunnelSummary, SimulationResult, funnel_summary, histogram, monthly_bands
@@ -111,6 +111,7 @@ def build_content(
     tornado_trials: int | None = None,
 ) -> ReportContent:
     """Simulate the scenario (its own trials and seed) and everything the report shows."""
+    use_currency(scenario.currency)  # money in the scenario's currency, also when built outside a page run
     result = run_funnel(scenario)
     head = funnel_summary(result)
     tornado = (

@@ -10,6 +10,7 @@ is written with a leading apostrophe so that it stays text.
 from __future__ import annotations
 
 import io
+import itertools
 from pathlib import Path
 
 import pandas as pd
@@ -261,16 +262,22 @@ def read_standards_xlsx(source: bytes | str | Path):
     """Standards from the 'Standards' sheet of an exported workbook (validated like any import)."""
     from openpyxl import load_workbook
 
+    from crm.errors import CrmImportError
+    from crm.reading import check_xlsx
     from simulate.scenario import ScenarioError, StandardSet
 
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
+    try:
+        check_xlsx(data, "standards", limit=20 * 2**20)  # a standards workbook is a few KB unpacked
+    except CrmImportError as exc:
+        raise ScenarioError("file", f"not an Excel workbook this app can read: {exc.message}") from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for non-workbooks
         raise ScenarioError("file", f"not an Excel workbook this app can read ({type(exc).__name__})") from None
     if "Standards" not in wb.sheetnames:
         raise ScenarioError("file", "the workbook has no 'Standards' sheet; export one from the scorecard first")
-    rows = list(wb["Standards"].iter_rows(values_only=True))
+    rows = list(itertools.islice(wb["Standards"].iter_rows(values_only=True), 10_000))
     if len(rows) < 2 or rows[0][0] != "attainable_share" or tuple(rows[1][: len(STANDARD_FIELDS)]) != STANDARD_FIELDS:
         raise ScenarioError(
             "file",

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+import crm
 from kpi import CATALOGUE, get
 from kpi.compute import KPIValues, Tables
 from kpi.display import format_value
@@ -34,6 +35,7 @@ from simulate.standards import (
     value_plan,
 )
 from ui import state
+from ui.render import escape
 
 CHANCE_TRIALS = 4_000
 STATUS_BADGE = {
@@ -71,10 +73,15 @@ def load_bundled() -> tuple[Tables, list[str]]:
 
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
 def load_uploads(
-    key: str, _crm: bytes | None, _activities: bytes | None, _monthly: bytes | None, quota: float
+    key: str,
+    _crm: bytes | None,
+    _activities: bytes | None,
+    _monthly: bytes | None,
+    quota: float,
+    date_format: str | None = None,
 ) -> tuple[Tables, list[str]]:
     """Uploaded files as tables (keyed by the sha256 of their bytes); raises ValueError with a user message."""
-    return uploaded_tables(_crm, _activities, _monthly, quota)
+    return uploaded_tables(_crm, _activities, _monthly, quota, date_format)
 
 
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner=False)
@@ -155,15 +162,26 @@ def choose_data() -> ScorecardData:
         key="scorecard.mon_file",
         help="Column month (YYYY-MM) and team totals: visitors, leads, mqls, sqls, spend, ...",
     )
+    date_choice = up1.selectbox(
+        "CRM date format",
+        ["Detect", *crm.DATE_FORMATS],
+        key="scorecard.date_format",
+        help="M/D/YYYY is the US order (3/14/2017); D/M/YYYY the European one (14/3/2017).",
+    )
+    date_format = None if date_choice == "Detect" else date_choice
     blobs = [f.getvalue() if f is not None else None for f in (crm_file, act_file, mon_file)]
     if not any(b is not None for b in blobs):
         st.info("Upload at least one file, or switch back to the bundled example.")
         st.stop()
-    data_key = "upload:" + ":".join(sha(b) for b in blobs) + f":{quota}"
+    data_key = "upload:" + ":".join(sha(b) for b in blobs) + f":{quota}:{date_format}"
     try:
-        tables, notes = load_uploads(data_key, *blobs, quota)
+        tables, notes = load_uploads(data_key, *blobs, quota, date_format)
+    except crm.AmbiguousDateFormat as exc:
+        st.warning(f"{escape(exc.message)}: choose it under **CRM date format**.", icon=":material/calendar_month:")
+        st.stop()
     except ValueError as exc:  # CrmImportError, TableError: user-facing messages
-        st.error(f"**This file cannot be used:** {getattr(exc, 'message', str(exc))}", icon=":material/error:")
+        message = getattr(exc, "message", str(exc))
+        st.error(f"**This file cannot be used:** {escape(message)}", icon=":material/error:")
         st.stop()
     return ScorecardData(tables, notes, data_key)
 

@@ -17,17 +17,22 @@ def uploaded_tables(
     activities: bytes | None,
     monthly: bytes | None,
     quota_per_month: float | None,
+    date_format: str | None = None,
 ) -> tuple[Tables, list[str]]:
-    """Tables from the uploaded files (None = not given) and one note per file; quota 0 or None = no quota."""
+    """Tables from the uploaded files (None = not given) and one note per file; quota 0 or None = no quota.
+
+    date_format: the CRM export's date format (a key of crm.DATE_FORMATS) when detection finds it ambiguous."""
     import crm
     from kpi.tables import read_activities, read_monthly
 
     notes = []
     opportunities = activity_log = monthly_table = None
     if crm_export is not None:
-        imported = crm.load_opportunities(crm_export)
+        imported = crm.load_opportunities(crm_export, date_format=date_format)
         opportunities = imported.opportunities
-        notes.append(f"CRM export: {len(opportunities):,} opportunities; {len(imported.excluded):,} rows excluded.")
+        notes.append(f"CRM export: {imported.accounting}")
+        if opportunities["close_date"].isna().all():
+            notes.append("No deal in the CRM export has a close date: win rates and bookings cannot be measured yet.")
     if activities is not None:
         read = read_activities(activities)
         activity_log = read.frame

@@ -79,7 +79,7 @@ def test_negative_values_are_kept_and_flagged():
 
 def test_single_data_point_cannot_be_forecast():
     frame, _ = _read(_monthly_csv(1))
-    with pytest.raises(HistoryError, match="1 month of history; at least 4"):
+    with pytest.raises(HistoryError, match="1 month of history, too short to forecast: at least 12"):
         prepare_series(frame, "leads")
 
 
@@ -134,7 +134,7 @@ def test_excel_file_is_read():
     "text, fragment",
     [
         ("", "empty"),
-        ("month,leads\n", "no data rows"),
+        ("month,leads\n", "header row but no monthly history"),
         ("leads\n1\n2\n", "date column and at least one metric"),
         ("name,city\nann,paris\nbob,rome\n", "No date column"),
     ],

@@ -222,7 +222,10 @@ def test_uploaded_files_become_tables_and_each_says_what_was_excluded():
     bad = [b"BAD1,Moses Frase,GTXPro,Cancity,Won,10/20/2016,3/1/2017,-5", b"BAD2,Moses Frase,GTXPro,Cancity,Won,x,y,1"]
     activities = b"rep,date,type\nAnn,2017-01-02,call\nBob,not a date,call\n"
     tables, notes = uploaded_tables(b"\n".join(lines + bad) + b"\n", activities, None, 45_000.0)
-    assert notes == ["CRM export: 10 opportunities; 2 rows excluded.", "Activity log: 1 rows; 1 excluded."]
+    assert notes == [
+        "CRM export: 12 rows read = 10 kept + 2 excluded; 1 kept row(s) repaired.",  # every row accounted for
+        "Activity log: 1 rows; 1 excluded.",
+    ]
     assert len(tables.opportunities) == 10 and len(tables.activities) == 1 and tables.monthly is None
     assert tables.quota_per_month == 45_000.0
     assert uploaded_tables(None, None, None, 0.0)[0].quota_per_month is None  # 0 = no quota

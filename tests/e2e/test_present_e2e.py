@@ -30,6 +30,9 @@ def test_present_page_shows_large_numbers_and_no_inputs(page, app_url):
     assert money(head.revenue.p50) in big and percent(head.hit.p) in big
     assert main.locator("img").count() == 0 and main.locator("b", has_text="Q3").count() == 0
     assert main.locator('[data-testid="stVegaLiteChart"]').count() == 2
+    # the meeting files are one click away here too (issue 15)
+    assert main.get_by_role("button", name="Meeting deck (.pptx)").count() == 1
+    assert main.get_by_role("button", name="HTML report").count() == 1
     assert main.locator("input, textarea, button[kind='primary']").count() == 0
     # the numbers are large: the value headings are at least 2.5x body text
     sizes = page.evaluate(

@@ -11,6 +11,7 @@ from forecast.threads import limit_blas_threads
 from simulate.scenario import ScenarioError
 from ui import auth, currency, state, store_panel, style
 from ui.entry import inside_app
+from ui.render import escape
 
 limit_blas_threads()  # statsmodels' many small fits run far slower with a BLAS thread pool on 2 cores
 st.set_page_config(page_title="Funnelcast - sales & marketing planning", page_icon=":material/insights:", layout="wide")
@@ -20,6 +21,7 @@ auth.require_sign_in()  # with [auth] in secrets.toml: signed-out visitors see o
 SECTIONS = {
     "Plan": [
         ("pages/funnel.py", "Funnel what-if", ":material/filter_alt:"),
+        ("pages/plan.py", "Plan from your data", ":material/database:"),
         ("pages/capacity.py", "Capacity & quota", ":material/groups:"),
         ("pages/unit_economics.py", "Unit economics", ":material/payments:"),
     ],
@@ -43,7 +45,7 @@ def sidebar() -> None:
     """Settings every page shares: they are part of the scenario, so they are in the link too."""
     scenario = state.current()
     with st.sidebar:
-        NAME_SLOT.markdown(f"**Scenario:** {scenario.name}")
+        NAME_SLOT.markdown(f"**Scenario:** {escape(scenario.name)}")
         state.init_widget("app.trials", scenario.trials)
         state.init_widget("app.seed", scenario.seed)
         trials = st.select_slider(
@@ -87,5 +89,5 @@ with inside_app():
     try:
         navigation.run()
     finally:
-        NAME_SLOT.markdown(f"**Scenario:** {state.current().name}")
+        NAME_SLOT.markdown(f"**Scenario:** {escape(state.current().name)}")
 state.sync_url()

@@ -30,7 +30,7 @@ with inputs:
     edited_stages = funnel_page.stage_editor()
     st.subheader("Volume at the top")
     st.number_input(
-        f"{scenario.stages[0].name} per month",
+        f"{render.escape(scenario.stages[0].name)} per month",
         key="funnel.level",
         step=1000.0,
         format="%.0f",
@@ -50,7 +50,7 @@ with inputs:
         edited_season = st.data_editor(st.session_state["funnel.season_base"], key="funnel.season", hide_index=True)
     if scenario.volume.forecast_paths is not None:
         st.info(
-            f"Volume comes from a forecast: {scenario.volume.forecast_label}. Level, growth and noise are not used. "
+            f"Volume comes from a forecast: {render.escape(scenario.volume.forecast_label)}. Level, growth and noise are not used. "
             "A copied link carries every input but not the forecast's sample paths: save the scenario to keep them."
         )
         if st.button("Use level and growth instead", key="funnel.drop_forecast"):

@@ -16,7 +16,7 @@ st.set_page_config(initial_sidebar_state="collapsed", layout="wide", page_title=
 view = simcache.funnel_view(scenario.to_json())
 head = view.headline
 
-st.title(scenario.name, anchor=False)
+st.title(render.escape(scenario.name), anchor=False)
 st.subheader(f"Plan for {head.period_label}", anchor=False)
 st.markdown(f"### {head.sentence}")
 

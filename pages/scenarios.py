@@ -82,7 +82,7 @@ with tab_compare:
 with tab_files:
     st.subheader("Export")
     st.caption(
-        f"'{scenario.name}' with its {scenario.trials:,} trials and seed {scenario.seed}: files are built when you click."
+        f"'{render.escape(scenario.name)}' with its {scenario.trials:,} trials and seed {scenario.seed}: files are built when you click."
     )
     export_buttons(scenario)
     st.subheader("Import")

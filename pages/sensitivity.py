@@ -15,7 +15,7 @@ require_app()  # a deep link on a fresh server must still go through app.py
 scenario = state.current()
 st.title("Which lever matters most?")
 st.caption(
-    f"For '{scenario.name}', target period {scenario.target_period_label()}. Each uncertain input is swung from its P10 to "
+    f"For '{render.escape(scenario.name)}', target period {scenario.target_period_label()}. Each uncertain input is swung from its P10 to "
     "its P90 while the others stay at their P50, with the same random numbers, so the bars compare like with like."
 )
 view = analysis_cache.sensitivity_view(scenario.to_json())
@@ -42,12 +42,12 @@ else:
     top = tornado.bars[0]
     if is_revenue:
         st.markdown(
-            f"**{top.label}** matters most: from its P10 to its P90, likely revenue moves from "
+            f"**{render.escape(top.label)}** matters most: from its P10 to its P90, likely revenue moves from "
             f"**{money(top.p50_low)}** to **{money(top.p50_high)}** (base {money(tornado.base_p50)})."
         )
     else:
         st.markdown(
-            f"**{top.label}** moves the chance of hitting the target from **{percent(top.hit_low)}** to "
+            f"**{render.escape(top.label)}** moves the chance of hitting the target from **{percent(top.hit_low)}** to "
             f"**{percent(top.hit_high)}** (base {percent(tornado.base_hit)}, ± {percent(2 * tornado.hit_mc_se, 1)})."
         )
     chart_download.chart_downloads(chart, name="tornado", key="sensitivity.tornado")

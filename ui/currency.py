@@ -14,6 +14,7 @@ from kpi.currency import COMMON_CURRENCIES, currency_from_column, label
 from kpi.wording import current_currency, use_currency
 from simulate.scenario import Scenario, ScenarioError
 from ui import state
+from ui.render import escape
 
 KEY = "app.currency"
 _SHOWN = "_currency_shown"  # the scenario currency the picker was last set from
@@ -72,5 +73,5 @@ def adopt_from_column(file_key: str, column: str | None) -> str | None:
             use_currency(code)
             st.rerun()  # redraw the sidebar picker and every figure in the new currency
     if current_currency() == code:
-        return f"Amounts in **{label(code)}**, as the column name '{column}' says (change it under Currency in the sidebar)."
-    return f"The column '{column}' says {code}; amounts are shown in {current_currency()} as set in the sidebar."
+        return f"Amounts in **{label(code)}**, as the column name '{escape(column)}' says (change it under Currency in the sidebar)."
+    return f"The column '{escape(column)}' says {code}; amounts are shown in {current_currency()} as set in the sidebar."

@@ -17,6 +17,7 @@ from simulate.decide import Comparison
 from simulate.scenario import Scenario
 from store import ORG, ImportProblems, ScenarioInfo, ScenarioStore, StoreError, VersionInfo, export_json, import_json
 from ui import analysis_cache, state, store_panel
+from ui.render import escape
 
 CURRENT = "Current scenario (on screen)"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -171,7 +172,7 @@ def saved_tab(store: ScenarioStore, scenario: Scenario) -> None:
         sharing_panel(store, info)
         with st.expander("Delete"):
             sure = st.checkbox(
-                f"Delete '{info.name}' and all {len(versions)} versions",
+                f"Delete '{escape(info.name)}' and all {len(versions)} versions",
                 key="scenarios.delete_sure",
                 disabled=not owner,
             )
@@ -371,7 +372,7 @@ def import_file() -> None:
         st.error(f"This file cannot be opened ({len(exc.problems)} problem{'s' if len(exc.problems) > 1 else ''}):")
         st.markdown("\n".join(f"- `{p}`" for p in exc.problems))
         return
-    st.success(f"Read '{imported.name}'.")
+    st.success(f"Read '{escape(imported.name)}'.")
     if notes:
         st.info("Text in the file was cleaned: " + "; ".join(notes[:5]) + ("; ..." if len(notes) > 5 else "") + ".")
     if st.button("Open it on every page", key="scenarios.open_import", type="primary"):

@@ -57,17 +57,36 @@ def test_deals_entering_on_day_one_with_one_day_cycles_close_in_the_same_month()
     assert probs[0] > 0.95
 
 
-def expected_won_by_month(s: Scenario) -> np.ndarray:
-    """sum over entry months t of E[volume_t] x prod E[rate] x P(lag = m - t), warm start included."""
+def month_start_days(start_month: str, first: int, count: int) -> np.ndarray:
+    """Day numbers of the first day of months first .. first + count, from the calendar (real lengths)."""
+    months = np.datetime64(start_month, "M") + np.arange(first, first + count + 1)
+    return months.astype("datetime64[D]").astype(np.int64).astype(float)
+
+
+def calendar_lag_by_quadrature(s: Scenario, entry: int, close: int) -> float:
+    """P(a deal entering in month `entry` closes in month `close`), months as offsets from the start:
+    the entry moment is uniform over the entry month's real days, the cycle lognormal in days."""
+    sigma = np.log(s.cycle.p90_days / s.cycle.median_days) / stats.norm.ppf(0.9)
+    dist = stats.lognorm(s=sigma, scale=s.cycle.median_days)
+    (entry_start, entry_end) = month_start_days(s.start_month, entry, 1)
+    (close_start, close_end) = month_start_days(s.start_month, close, 1)
+    length = entry_end - entry_start
+
+    def closes_inside(t: float) -> float:
+        return dist.cdf(close_end - entry_start - t) - dist.cdf(close_start - entry_start - t)
+
+    return integrate.quad(closes_inside, 0, length, limit=200, epsabs=1e-12)[0] / length
+
+
+def expected_won_by_month(s: Scenario, max_lag: int = 40) -> np.ndarray:
+    """sum over entry months t of E[volume_t] x prod E[rate] x P(close in m | entered in t), on real dates."""
     season = np.array(s.volume.seasonality) / np.mean(s.volume.seasonality)
-    lags = lag_probabilities_by_quadrature(s.cycle.median_days, s.cycle.p90_days, 60)
     p_won = np.prod([st.conversion.mean() for st in s.stages[1:]])
     out = np.zeros(s.horizon_months)
     for m in range(s.horizon_months):
-        for k, p in enumerate(lags):
-            t = m - k
+        for t in range(m - max_lag, m + 1):
             volume = s.volume.level * (1 + s.volume.growth) ** t * season[(int(s.start_month[5:]) - 1 + t) % 12]
-            out[m] += volume * p_won * p
+            out[m] += volume * p_won * calendar_lag_by_quadrature(s, t, m)
     return out
 
 
@@ -113,7 +132,7 @@ def test_overdispersion_adds_the_negative_binomial_variance():
     s = simple_scenario(volume=LeadVolume(level=400.0, growth=0.0, overdispersion=od))
     result = engine.run(s, trials=40_000, seed=8)
     won = result.won[:, 6]
-    lags = lag_probabilities_by_quadrature(45, 120, 40)
+    lags = np.array([calendar_lag_by_quadrature(s, 6 - k, 6) for k in range(40)])  # July 2027 from each entry month
     per_cohort = 400 * 0.3 * 0.25 * lags  # mean contribution of each entry month
     mu = per_cohort.sum()
     var = mu + od**2 * np.sum(per_cohort**2)  # independent gamma multiplier per entry month

@@ -29,6 +29,7 @@ from simulate.economics import (
 )
 from simulate.scenario import EconomicsPlan, Scenario, ScenarioError
 from ui import state
+from ui.render import escape
 
 P = "economics."  # widget key prefix
 
@@ -157,12 +158,12 @@ def repeat_purchase_expander() -> None:
                 st.button("Use these estimates", key=P + "use_repeat", on_click=use_repeat_fit, args=(fitted.params,))
                 st.json({k: round(v, 4) for k, v in fitted.params.items()}, expanded=False)
                 for line in fitted.report:
-                    st.caption(line)
+                    st.caption(escape(line))
                 if len(fitted.excluded):
                     st.caption("Rows not used, with the reason (first 500):")
                     st.dataframe(fitted.excluded, hide_index=True)
-            except ClvInputError as exc:
-                st.error(f"Transaction log: {exc}")
+            except (ClvInputError, ScenarioError, ValueError) as exc:  # a message naming the problem, never a trace
+                st.error(f"**Transaction log:** {escape(getattr(exc, 'message', exc))}", icon=":material/error:")
         cols = st.columns(4)
         for k, name in enumerate(REPEAT_PARAMETERS):
             cols[k % 4].number_input(name, key=P + f"repeat_{name}", min_value=0.0001, format="%.4f")

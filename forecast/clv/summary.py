@@ -16,6 +16,8 @@ import pandas as pd
 from forecast.clv.errors import ClvInputError
 
 REQUIRED_COLUMNS = ("x", "t_x", "T")
+# Bounds checked before any fit (a 1e308 count would overflow the likelihood): purchases, periods, spend, weights.
+MAX_VALUE = {"x": 1e6, "t_x": 1e6, "T": 1e6, "zbar": 1e12, "weight": 1e12}
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,6 +121,13 @@ def _as_float_array(values, name: str) -> np.ndarray:
         raise ClvInputError(f"column {name!r} must be numeric ({exc})") from exc
     if not np.all(np.isfinite(arr)):
         raise ClvInputError(f"column {name!r} has {int((~np.isfinite(arr)).sum())} missing or non-finite values")
+    limit = MAX_VALUE.get(name, 1e9)
+    if np.any(np.abs(arr) > limit):
+        big = arr[np.abs(arr) > limit]
+        raise ClvInputError(
+            f"column {name!r} has {len(big)} value(s) above {limit:,.0f} (e.g. {big[0]:g}): not a plausible "
+            "count, time or spend per customer; check the file"
+        )
     return arr
 
 

@@ -12,12 +12,13 @@ everything else worth knowing (duplicates, returns, merges) is a sentence in `Im
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from crm.numbers import parse_numbers
 from forecast.clv.errors import ClvInputError
 from forecast.clv.summary import CustomerSummary
 
@@ -70,13 +71,24 @@ def read_transactions_csv(source, columns: dict[str, str] | None = None) -> pd.D
 
     `columns` maps our names to the file's headers; without it common header names are recognised.
     """
-    if isinstance(source, (bytes, bytearray)):
-        source = io.BytesIO(source)
+    from crm.errors import CrmImportError
+    from crm.reading import read_table
+
     try:
-        raw = pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise ClvInputError(f"cannot read the transaction file: {exc}") from exc
+        data = source if isinstance(source, (bytes, bytearray)) else _source_bytes(source)
+        table = read_table(bytes(data), kind="transactions")  # any encoding/separator; bounded; rows accounted
+    except CrmImportError as exc:
+        raise ClvInputError(f"cannot read the transaction file: {exc.message}") from None
+    except OSError as exc:
+        raise ClvInputError(f"cannot read the transaction file: {exc.strerror or exc}") from None
+    raw = table.frame.fillna("").reset_index(drop=True)
     return _select_columns(raw, columns or {})
+
+
+def _source_bytes(source) -> bytes:
+    if hasattr(source, "read"):
+        return source.read()
+    return Path(source).read_bytes()
 
 
 def read_cdnow(source) -> pd.DataFrame:
@@ -155,7 +167,7 @@ def summarise_transactions(
         raise ClvInputError(f"holdout end {hold_end.date()} must be after the calibration end {cal_end.date()}")
 
     dates, used_format = _parse_dates(raw["date"], date_format)
-    amounts = pd.to_numeric(raw["amount"].str.replace(",", "", regex=False).str.lstrip("$"), errors="coerce")
+    amounts = parse_numbers(raw["amount"])[0]  # the shared reader: $1,234.50, 1.234,50, (12.00) all exact
     reasons = pd.Series("", index=raw.index, dtype=object)
     reasons[raw["customer"].isin(["", "nan", "None"])] = "missing customer id"
     reasons[(reasons == "") & dates.isna()] = "date not understood"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from charts import economics as charts
+from report.safe import to_csv
 from simulate.economics import LTV_METHODS
 from simulate.scenario import EconomicsPlan, ScenarioError
 from ui import economics_page, state
@@ -144,7 +145,7 @@ with results:
     st.dataframe(shown.figures_text, hide_index=True, width="stretch")
     st.download_button(
         "Download these figures (CSV)",
-        data=lambda: shown.figures.to_csv(index=False),
+        data=lambda: to_csv(shown.figures),
         file_name="unit_economics.csv",
         mime="text/csv",
         on_click="ignore",

@@ -162,7 +162,8 @@ def fit_transaction_log(data: bytes, calibration_end: str) -> TransactionFit:
     """Read a CSV (customer, date, amount) or the CDNOW text format, summarise up to `calibration_end`
     (YYYY-MM-DD) and fit. Raises ClvInputError naming what is wrong with the log."""
     text_head = data[:2000].decode("utf-8", errors="replace").splitlines()[0] if data else ""
-    raw = read_transactions_csv(data) if "," in text_head else read_cdnow(io.BytesIO(data))
+    delimited = any(sep in text_head for sep in (",", ";", "\t", "|"))
+    raw = read_transactions_csv(data) if delimited else read_cdnow(io.BytesIO(data))
     imported = summarise_transactions(raw, calibration_end)
     summary = imported.customer_summary()
     purchases, spend = fit_bgnbd(summary), fit_gamma_gamma(summary)

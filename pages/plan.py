@@ -10,8 +10,7 @@ import streamlit as st
 
 from charts import plan as charts
 from kpi.wording import chance_in_10, money
-from simulate.plan import MAX_PLAN_MONTHS, PlanInputError, fan_rows, inputs_rows, plan_sentence
-from simulate.plan.view import quarter_rows
+from simulate.plan import MAX_PLAN_MONTHS, PlanInputError, fan_rows, inputs_rows, plan_sentence, quarter_rows
 from simulate.scenario import ScenarioError, Target
 from ui import plan_page, render, state, tables
 from ui.entry import require_app

@@ -39,7 +39,7 @@ from simulate.plan.plan import (
     volume_paths,
 )
 from simulate.plan.sources import CalibratedInput, PlanInputError, Source
-from simulate.plan.view import BandWords, fan_rows, inputs_rows, plan_sentence
+from simulate.plan.view import BandWords, fan_rows, inputs_rows, plan_sentence, quarter_rows
 
 __all__ = [
     "MAX_PLAN_MONTHS",
@@ -67,6 +67,7 @@ __all__ = [
     "new_pipeline",
     "overrides_between",
     "plan_sentence",
+    "quarter_rows",
     "run_plan",
     "volume_paths",
     "won_cycle_quantiles",

@@ -1,5 +1,5 @@
 # Two commands for a fresh machine:
-#   make run    create the environment and start the app on the bundled example
+#   make run    create the environment and serve the app on the bundled example at http://127.0.0.1:8501
 #   make test   create the environment (and Debian's chromium) and run every test
 PYTHON ?= python3
 VENV := .venv
@@ -20,8 +20,12 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Serves the app on this machine only (ADDRESS=0.0.0.0 to serve the network); open the printed URL yourself.
+ADDRESS ?= 127.0.0.1
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	@echo "Funnelcast: open http://$(ADDRESS):$(PORT) in your browser (Ctrl+C stops the app)"
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) \
+		--server.headless true --browser.gatherUsageStats false
 
 # Browser tests drive Debian's chromium (Playwright cannot download its own browser here).
 browser:

@@ -8,7 +8,7 @@ from charts import economics as charts
 from report.safe import to_csv
 from simulate.economics import LTV_METHODS
 from simulate.scenario import EconomicsPlan, ScenarioError
-from ui import economics_page, state
+from ui import economics_page, render, state, tables
 from ui.entry import require_app
 
 require_app()  # a deep link on a fresh server must still go through app.py
@@ -112,7 +112,7 @@ with results:
         st.markdown(f"- {line}")
 
     left, right = st.columns(2)
-    left.altair_chart(
+    render.chart(
         charts.bar_histogram(
             view.ltv_cac_hist,
             bar=view.plan.ltv_cac_bar,
@@ -120,9 +120,9 @@ with results:
             x_title="LTV:CAC",
             title="LTV:CAC across simulated months",
         ),
-        width="stretch",
+        container=left,
     )
-    right.altair_chart(
+    render.chart(
         charts.bar_histogram(
             view.payback_hist,
             bar=view.plan.payback_bar_months,
@@ -131,18 +131,17 @@ with results:
             title="CAC payback across simulated months",
             good_side="left",
         ),
-        width="stretch",
+        container=right,
     )
-    st.altair_chart(
+    render.chart(
         charts.frontier_chart(
             view.frontier, current=view.plan.paid_spend, best=view.best.budget, bar=view.plan.ltv_cac_bar
-        ),
-        width="stretch",
+        )
     )
-    st.altair_chart(charts.value_chart(view.frontier, best=view.best.budget), width="stretch")
-    st.altair_chart(charts.channel_chart(view.channels), width="stretch")
+    render.chart(charts.value_chart(view.frontier, best=view.best.budget))
+    render.chart(charts.channel_chart(view.channels))
     economics_page.show_channels(shown.channels)
-    st.dataframe(shown.figures_text, hide_index=True, width="stretch")
+    tables.show_table(shown.figures_text)
     st.download_button(
         "Download these figures (CSV)",
         data=lambda: to_csv(shown.figures),

@@ -28,7 +28,7 @@ from simulate.economics import (
     widget_values,
 )
 from simulate.scenario import EconomicsPlan, Scenario, ScenarioError
-from ui import state
+from ui import state, tables
 from ui.render import escape
 
 P = "economics."  # widget key prefix
@@ -175,17 +175,9 @@ def fit_message() -> None:
 
 
 def show_channels(channels: pd.DataFrame) -> None:
-    st.dataframe(
-        channels,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "spend": st.column_config.NumberColumn("Spend", format="$%.0f"),
-            "leads": st.column_config.NumberColumn("Leads", format="%.0f"),
-            "customers": st.column_config.NumberColumn("Customers", format="%.1f"),
-            "cost_per_lead": st.column_config.NumberColumn("Cost per lead", format="$%.0f"),
-            "average_cac": st.column_config.NumberColumn("Average CAC", format="$%.0f"),
-            "marginal_cac": st.column_config.NumberColumn("Next customer's CAC", format="$%.0f"),
-            "value_maximising_spend": st.column_config.NumberColumn("Best spend", format="$%.0f"),
-        },
-    )
+    tables.show_table(channels, {
+        "channel": ("Channel", "text"), "spend": ("Spend", "money"), "leads": ("Leads", "count"),
+        "customers": ("Customers", "number"), "cost_per_lead": ("Cost per lead", "money"),
+        "average_cac": ("Average CAC", "money"), "marginal_cac": ("Next customer's CAC", "money"),
+        "value_maximising_spend": ("Best spend", "money"),
+    })  # fmt: skip

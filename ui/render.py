@@ -55,8 +55,9 @@ def _drop_named_data(node):
     return node
 
 
-def chart(figure: alt.TopLevelMixin, *, key: str | None = None) -> None:
-    st.vega_lite_chart(with_currency(figure.to_dict(validate=False)), width="stretch", key=key)
+def chart(figure: alt.TopLevelMixin, *, key: str | None = None, container=None) -> None:
+    """Draw an Altair chart (in `container`, e.g. a column, or where the page is), money in the scenario's currency."""
+    (container or st).vega_lite_chart(with_currency(figure.to_dict(validate=False)), width="stretch", key=key)
 
 
 def with_currency(spec: dict) -> dict:

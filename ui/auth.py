@@ -16,12 +16,14 @@ With sign-in configured and no allow-list, everyone the provider signs in is let
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import streamlit as st
 
 from store import LOCAL_USER
 
 SECTION = "funnelcast"
+PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
 
 def _secrets_section(name: str) -> dict:
@@ -87,27 +89,44 @@ def current_user() -> str:
     return email
 
 
+def _sign_in_screen() -> None:
+    st.title("Funnelcast")
+    st.write("Revenue plans are confidential: sign in with your work account to continue.")
+    if st.button("Sign in", key="auth.login", type="primary", icon=":material/login:"):
+        st.login()
+
+
+def _refused_screen() -> None:
+    email = _user_email()
+    st.title("Funnelcast")
+    st.error(
+        f"{_plain(email) or 'This account (it has no e-mail address)'} is not allowed to use this app. "
+        "Sign out and sign in with your work account, or ask the app's administrator to add you."
+    )
+    if st.button("Sign out", key="auth.logout_refused"):
+        st.logout()
+
+
+def _only(screen) -> None:
+    """Show one screen and stop: the navigation holds only it (under every page's address, so a deep link
+    shows it too), so no page is listed, linked or run."""
+    paths = sorted(p.stem for p in PAGES_DIR.glob("*.py") if not p.stem.startswith("_"))
+    pages = [st.Page(screen, title="Sign in", url_path="signin", default=True)]
+    pages += [st.Page(screen, title="Sign in", url_path=path) for path in paths]
+    st.navigation(pages, position="hidden").run()
+    st.stop()
+
+
 def require_sign_in() -> str:
     """Gate for app.py: return the user, or draw the sign-in (or refusal) screen and stop the run."""
     if not sign_in_configured():
         return LOCAL_USER
     if not st.user.is_logged_in:
-        st.title("Funnelcast")
-        st.write("Revenue plans are confidential: sign in with your work account to continue.")
-        if st.button("Sign in", key="auth.login", type="primary", icon=":material/login:"):
-            st.login()
-        st.stop()
+        _only(_sign_in_screen)
     email = _user_email()
     domains, emails = allow_list()
     if not is_allowed(email, domains, emails):
-        st.title("Funnelcast")
-        st.error(
-            f"{_plain(email) or 'This account (it has no e-mail address)'} is not allowed to use this app. "
-            "Sign out and sign in with your work account, or ask the app's administrator to add you."
-        )
-        if st.button("Sign out", key="auth.logout_refused"):
-            st.logout()
-        st.stop()
+        _only(_refused_screen)
     with st.sidebar:
         st.caption(f"Signed in as {_plain(email)}")
         if not domains and not emails:

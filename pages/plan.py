@@ -128,8 +128,8 @@ cols[1].metric(words.likely, money(m))
 cols[2].metric(words.best, money(b))
 cols[3].metric(
     f"Chance of {money(target.value)}",
-    chance_in_10(chance.p),
-    help=f"{chance.p:.1%} of {plan.trials:,} futures reach it in {plan.target_label()}.",
+    f"{chance.p:.0%}",
+    help=f"{chance_in_10(chance.p)}: {chance.p:.1%} of {plan.trials:,} futures reach it in {plan.target_label()}.",
 )
 st.caption(escape(words.mapping()))
 render.chart(

@@ -14,7 +14,7 @@ What is calibrated, and how (docs/plan.md has the details):
 - sales cycle median and P90: from the Aalen-Johansen won curve (open deals censored), normalised to won deals;
 - deal size median and P90: won amounts in the window (or `deal_size` when the export has no amounts);
 - volume at the top: level (mean of the last 3 full months), growth (log-linear slope over the window, with at least
-  12 months of history and only when it is at least 2 standard errors from 0), seasonality (flat below 24 months of history), month-to-month
+  12 months of history and only when it is at least 2 standard errors from 0, capped at +/-3% a month), seasonality (flat below 24 months of history), month-to-month
   noise beyond Poisson; or the forecast module's sample paths (`volume="forecast"`) with its backtest verdict;
 - team: reps from the owner column, tenure from their first deal, productivity spread from their won deals.
 """
@@ -46,6 +46,7 @@ LEVEL_MONTHS = 3  # full months averaged for the volume level
 MIN_CLOSED = 30  # fewer closed deals in the window: a message and a wide prior
 WIDE_PRIOR = (0.05, 0.60)  # 90% range of the win rate when the data is too thin
 MIN_SEASONAL_MONTHS = 24
+MAX_GROWTH = 0.03  # +/-3% a month (about +/-40% a year): a recent swing is not extrapolated as a trend
 MIN_TREND_MONTHS = 12  # a slope from less than a year cannot be told from a ramp-up (e.g. CRM adoption)
 MAX_PLAN_MONTHS = 24
 VOLUME_METHODS = ("trend", "forecast")
@@ -428,10 +429,21 @@ def _volume(history: pd.Series, first_month, window: int, label: str, data: str,
         resid = y - (slope * x + intercept)
         se = float(np.sqrt(resid.var(ddof=2) / ((x - x.mean()) ** 2).sum()))
         if abs(slope) >= 2 * se:
-            growth = float(np.clip(np.expm1(slope), -0.3, 0.5))
+            raw = float(np.expm1(slope))
+            growth = float(np.clip(raw, -MAX_GROWTH, MAX_GROWTH))
             growth_note = f"log-linear slope {slope:+.3f} (standard error {se:.3f})"
+            if growth != raw:
+                growth_note += f", {raw:+.1%} a month capped at {growth:+.1%} (a steady trend, not a level shift)"
         else:
             growth_note = f"log-linear slope {slope:+.3f} within 2 standard errors ({se:.3f}) of 0: kept at 0"
+    before = hist.iloc[-2 * LEVEL_MONTHS : -LEVEL_MONTHS]
+    if len(before) == LEVEL_MONTHS and level_part.mean() < 0.7 * before.mean():
+        messages.append(
+            f"{label} in the last {LEVEL_MONTHS} months ({level_part.mean():,.0f} a month) are "
+            f"{1 - level_part.mean() / before.mean():.0%} below the {LEVEL_MONTHS} months before: if recent deals are "
+            "missing from the export or have no created date yet, the new pipeline is understated; check the export "
+            "or override the volume."
+        )
     # level for the first plan month: recent mean carried forward from the middle of the level months
     steps = (LEVEL_MONTHS + 1) / 2.0
     level = float(level_part.mean()) * (1.0 + growth) ** steps

@@ -9,14 +9,19 @@ Model, per trial (vectorised across trials, chunked so arrays stay a few tens of
   backfills started up to m - leavers before m, per trial (returned so tests can check it).
 - Each rep has a full-productivity multiplier (lognormal, mean 1, coefficient of variation
   `productivity_spread`); capacity = deals_per_rep_month x ramp(tenure) x multiplier (deals/month).
-- Demand: the funnel's won-deal rate for the trial-month (`SimulationResult.won_mean`, the Poisson
-  mean given that trial's conversion rates and volume). It is shared among reps in seat by routing
-  weight (equal: 1; capacity: the rep's capacity; territory: a fixed lognormal territory size per
-  seat). Each rep works min(share, capacity); the excess is "unworked" (lost for lack of capacity).
-  Deals are conserved exactly: demand = sum of worked + unworked in every trial-month.
-- A rep's won deals over the target period are Poisson with mean the sum of its worked months (the
-  Poisson split of the funnel's deals, so the team total has the funnel's law when capacity is ample);
-  the revenue of those deals is a sum of lognormal deal sizes (simulate.funnel.revenue_for_deals).
+- Demand: the funnel's own won deals in that trial-month (`SimulationResult.won`: one future per trial,
+  the same draws the funnel page shows). They are routed among reps in seat by routing weight:
+  equal: round robin (each rep gets N / reps, rounded up or down, with a random starting rep);
+  capacity: in proportion to capacity the same way, and deals beyond a rep's capacity go to reps with
+  spare capacity (so nothing is lost until the whole team is full); territory: each deal lands in a
+  territory at random with probability proportional to a fixed lognormal territory size per seat
+  (multinomial). A rep's capacity in a month is deals_per_rep_month x ramp x multiplier, taken in whole
+  deals by random rounding (3.4 -> 4 with probability 0.4, else 3). Each rep works min(routed, capacity);
+  the excess is "unworked" (lost for lack of capacity). Deals are conserved exactly: the funnel's won
+  deals = worked + unworked in every trial-month.
+- Revenue: a rep's deals are the funnel's deals of that cell (consecutive pieces of the cell's deal
+  sequence, simulate.funnel.SimulationResult.deal_revenue), so the team's worked revenue equals the
+  funnel's revenue in every trial-month where capacity does not bind.
 
 Only per-trial and per-trial-seat aggregates are kept (never trials x months x reps).
 """
@@ -27,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulate.funnel import SimulationResult, lognormal_params, revenue_for_deals
+from simulate.funnel import SimulationResult, deal_pool, lognormal_params
 from simulate.scenario import Scenario, TeamPlan
 
 CELL_BUDGET = 250_000  # trials x seats cells per chunk (each float32 array ~1 MB: cache-friendly)
@@ -52,9 +57,9 @@ class TeamResult:
     headcount: np.ndarray  # reps in seat by month
     ramped_equivalents: np.ndarray  # sum of ramp over reps in seat (fully ramped rep equivalents)
     capacity_deals: np.ndarray  # deals/month the team can close (ramp x productivity x deals_per_rep_month)
-    demand_deals: np.ndarray  # the funnel's won-deal rate offered to the team
-    worked_deals: np.ndarray  # expected deals the reps close (demand they had capacity for)
-    unworked_deals: np.ndarray  # demand beyond the capacity of the reps it was routed to
+    demand_deals: np.ndarray  # the funnel's won deals in the trial-month (the same draws as the funnel page)
+    worked_deals: np.ndarray  # deals the reps close (those they had capacity for)
+    unworked_deals: np.ndarray  # deals beyond the capacity of the reps they were routed to
     hires_started: np.ndarray  # planned hires starting by month
     backfills_started: np.ndarray
     leavers: np.ndarray  # reps whose last month it was
@@ -123,8 +128,8 @@ def simulate_team(
         raise ValueError("the scenario has no team; add a TeamPlan to simulate capacity")
     seed = int(seed if seed is not None else funnel.seed)
     start, stop = scenario.target_months()
-    demand = np.asarray(funnel.won_mean, dtype=float)[:trials, : stop if through_period else None]
-    trials, horizon = demand.shape
+    won, offsets, medians, pool = _funnel_deals(scenario, funnel, trials, stop if through_period else None, seed)
+    trials, horizon = won.shape
     starts, tenures, labels = seat_layout(team, horizon)
     seats = len(starts)
     chunk = max(1, min(trials, cell_budget // seats))
@@ -139,7 +144,7 @@ def simulate_team(
         lo, hi = c * chunk, min(trials, (c + 1) * chunk)
         out = _simulate_chunk(
             team,
-            demand[lo:hi],
+            _Deals(won[lo:hi], offsets[lo:hi], medians[lo:hi], pool),
             starts,
             tenures,
             (start, stop),
@@ -152,10 +157,7 @@ def simulate_team(
             counts[key][lo:hi] = out[key]
         seat_deals[lo:hi] = out["deals"]
         seat_credit[lo:hi] = out["credit"]
-        normals = np.random.default_rng(seq.spawn(1)[0]).standard_normal(out["deals"].shape)
-        seat_revenue[lo:hi] = revenue_for_deals(
-            out["deals"], normals, scenario.deal_size.median, scenario.deal_size.p90
-        )
+        seat_revenue[lo:hi] = out["revenue"]
     mu, sigma = lognormal_params(scenario.deal_size.median, scenario.deal_size.p90)
     return TeamResult(
         scenario=scenario,
@@ -168,7 +170,7 @@ def simulate_team(
         headcount=counts["headcount"],
         ramped_equivalents=monthly["ramped"],
         capacity_deals=monthly["capacity"],
-        demand_deals=demand,
+        demand_deals=won.astype(float),
         worked_deals=monthly["worked"],
         unworked_deals=monthly["unworked"],
         hires_started=counts["hires"],
@@ -181,9 +183,72 @@ def simulate_team(
     )
 
 
+@dataclass(frozen=True)
+class _Deals:
+    """A block of trials' won deals by month and where their sizes are read (the funnel's per-deal draws)."""
+
+    won: np.ndarray  # (n, months) int
+    offsets: np.ndarray  # (n, months) window starts in the pool
+    medians: np.ndarray  # (n,) the trial's median deal size
+    pool: object  # simulate.funnel.DealPool
+
+    def revenue(self, month: int, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+        """(n, seats) revenue of deals first..stop-1 of each trial's cell in `month`."""
+        return self.medians[:, None] * self.pool.window_sum(self.offsets[:, month, None], first, stop)
+
+
+def _funnel_deals(scenario: Scenario, funnel, trials: int | None, stop: int | None, seed: int):
+    """The funnel's won deals, pool offsets, per-trial medians and pool, first `trials` trials, months < stop.
+
+    A stand-in funnel that carries only `won_mean` (tests, old callers) gets Poisson counts drawn here.
+    """
+    won = getattr(funnel, "won", None)
+    offsets = getattr(funnel, "deal_offset", None)
+    if won is not None and offsets is not None and getattr(funnel, "pool", None) is not None:
+        return (
+            np.asarray(won)[:trials, :stop],
+            np.asarray(offsets)[:trials, :stop],
+            np.asarray(funnel.deal_median)[:trials],
+            funnel.pool,
+        )
+    mean = np.asarray(funnel.won_mean, dtype=float)[:trials, :stop]
+    rng = np.random.default_rng(np.random.SeedSequence([seed, TEAM_STREAM, 1]))
+    _, sigma = lognormal_params(scenario.deal_size.median, scenario.deal_size.p90)
+    pool = deal_pool(seed, sigma)
+    offsets = rng.integers(0, pool.size, mean.shape).astype(np.int32)
+    return rng.poisson(mean), offsets, np.full(len(mean), scenario.deal_size.median), pool
+
+
+def _split(rng: np.random.Generator, deals: np.ndarray, weight: np.ndarray, random_lands: bool) -> np.ndarray:
+    """(n, seats) whole deals per rep: the month's `deals` split by `weight` (rows may sum to 0).
+
+    random_lands: each deal lands independently with probability proportional to weight (multinomial, as
+    conditional binomials seat by seat); otherwise a systematic split (round robin for equal weights):
+    rep r gets floor(N c_r + U) - floor(N c_(r-1) + U) with c the cumulative weight share, one U per trial.
+    """
+    n, seats = weight.shape
+    total = weight.sum(axis=1, dtype=float)
+    safe = np.where(total > 0, total, 1.0)
+    if not random_lands:
+        cum = np.cumsum(weight, axis=1, dtype=float) / safe[:, None]
+        edges = np.floor(deals[:, None] * cum + rng.random(n)[:, None]).astype(np.int64)
+        edges[:, -1] = np.where(total > 0, deals, 0)
+        return np.diff(edges, axis=1, prepend=0)
+    out = np.zeros((n, seats), dtype=np.int64)
+    left = np.where(total > 0, deals, 0).astype(np.int64)
+    left_weight = total.copy()
+    for r in range(seats):
+        w = weight[:, r].astype(float)
+        p = np.clip(np.divide(w, left_weight, out=np.zeros(n), where=left_weight > 0), 0.0, 1.0)
+        out[:, r] = rng.binomial(left, p)
+        left -= out[:, r]
+        left_weight -= w
+    return out
+
+
 def _simulate_chunk(
     team: TeamPlan,
-    demand: np.ndarray,
+    deals: _Deals,
     starts: np.ndarray,
     tenures: np.ndarray,
     period: tuple[int, int],
@@ -197,7 +262,7 @@ def _simulate_chunk(
     ramp_table[level]. `stay` = months the rep in seat will still work, drawn once when the rep starts
     (geometric: leaving each month with probability h after working it, the same law as a monthly draw).
     """
-    n, horizon = demand.shape
+    n, horizon = deals.won.shape
     seats = len(starts)
     full = len(team.ramp_curve) + 1  # level meaning "fully ramped"
     ramp_table = np.concatenate([[0.0], np.asarray(team.ramp_curve, dtype=float), [1.0]]).astype(np.float32)
@@ -221,7 +286,8 @@ def _simulate_chunk(
     stay = draw_stays((n, seats)) if hazard > 0 else None
     wait = np.full((n, seats), -1, dtype=np.int16)  # months until a backfill starts; -1 = none pending
     refills = team.backfill and hazard > 0
-    worked_in_period = np.zeros((n, seats), dtype=np.float32)
+    worked_in_period = np.zeros((n, seats), dtype=np.int64)
+    revenue_in_period = np.zeros((n, seats))
     credit = np.zeros((n, seats), dtype=np.float32)
     out = {k: np.zeros((n, horizon)) for k in ("ramped", "capacity", "worked", "unworked")}
     out.update({k: np.zeros((n, horizon), dtype=np.int32) for k in ("headcount", "hires", "backfills", "leavers")})
@@ -250,27 +316,23 @@ def _simulate_chunk(
         out["ramped"][:, m] = ramp_now.sum(axis=1, dtype=float)
         total_capacity = capacity.sum(axis=1, dtype=float)
         out["capacity"][:, m] = total_capacity
-        if team.routing == "capacity":
-            # shares proportional to capacity: every rep works the same fraction `fill` of its capacity,
-            # so the rep-level minimum reduces to one per trial (exact, and much cheaper)
-            fill = np.minimum(np.divide(demand[:, m], total_capacity, out=np.zeros(n), where=total_capacity > 0), 1.0)
-            worked = None  # capacity x fill, formed only in the target period
-            worked_total = total_capacity * fill
-            out["unworked"][:, m] = demand[:, m] - worked_total
-        else:
-            weight = active if team.routing == "equal" else territory * active
-            total_weight = weight.sum(axis=1)
-            per_weight = np.divide(
-                demand[:, m].astype(np.float32), total_weight, out=np.zeros(n, dtype=np.float32), where=total_weight > 0
-            )
-            routed = weight * per_weight[:, None]  # the rep's share of the month's deals
-            worked = np.minimum(routed, capacity)
-            worked_total = worked.sum(axis=1, dtype=float)
-            # routed beyond capacity; with nobody in seat the whole month's demand goes unworked
-            out["unworked"][:, m] = np.where(total_weight > 0, (routed - worked).sum(axis=1, dtype=float), demand[:, m])
+        won = deals.won[:, m].astype(np.int64)
+        weight = active if team.routing == "equal" else (capacity if team.routing == "capacity" else territory * active)
+        routed = _split(rng, won, weight, random_lands=team.routing == "territory")
+        whole = np.floor(capacity + rng.random((n, seats), dtype=np.float32)).astype(np.int64)  # random rounding
+        worked = np.minimum(routed, whole)
+        if team.routing == "capacity":  # deals beyond a rep's capacity go to reps with spare capacity, in seat order
+            overflow = (routed - worked).sum(axis=1)
+            spare = whole - worked
+            before = np.cumsum(spare, axis=1) - spare
+            worked += np.clip(overflow[:, None] - before, 0, spare)
+        worked_total = worked.sum(axis=1)
         out["worked"][:, m] = worked_total
+        out["unworked"][:, m] = won - worked_total
         if period[0] <= m < period[1]:
-            worked_in_period += worked if worked is not None else capacity * fill[:, None].astype(np.float32)
+            worked_in_period += worked
+            stop = np.cumsum(worked, axis=1)  # rep r's deals are pieces [stop - worked, stop) of the cell's deals
+            revenue_in_period += deals.revenue(m, stop - worked, stop)
             credit += ramp_now if team.ramped_quota else active
         np.minimum(level + active, full, out=level)  # one more month of tenure (empty seats stay 0)
         if stay is not None:
@@ -280,6 +342,7 @@ def _simulate_chunk(
             level *= ~leaving
             if refills:
                 wait = np.where(leaving, team.backfill_delay_months, wait).astype(np.int16, copy=False)
-    out["deals"] = rng.poisson(worked_in_period)
+    out["deals"] = worked_in_period
+    out["revenue"] = revenue_in_period
     out["credit"] = credit / max(period[1] - period[0], 1)
     return out

@@ -2,8 +2,9 @@
 
 Volume, deal size and conversion rates all act on a trial's period outcome linearly given the
 trial's other draws: won deals in the target period are Poisson with mean mu_i (the trial's rates,
-volume noise and timing), so scaling volume by s or setting conversion k to x multiplies mu_i by s or
-x / rate_ik; deal size scales revenue. We keep each trial's mu_i and fixed uniforms (common random
+volume noise, timing and cycle median), so scaling volume by s or setting conversion k to x multiplies
+mu_i by s or x / rate_ik; deal size scales revenue. Revenue of n deals is the sum of n lognormal deal
+sizes (at the trial's median), read from the seed's deal pool (simulate/funnel/deals.py): per-deal sums. We keep each trial's mu_i and fixed uniforms (common random
 numbers) and solve P(outcome >= target) = confidence by a quantile of per-trial thresholds. The answer is exact for
 the model up to Monte Carlo error, with no re-simulation, so it is fast enough for a slider.
 """
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from simulate.funnel.engine import SimulationResult, revenue_for_deals
+from simulate.funnel.deals import deal_pool, poisson_inverse, pool_offsets
+from simulate.funnel.engine import SimulationResult, lognormal_params
 
 MAX_TRIALS = 20_000
 LEVERS = ("volume", "deal_size", "conversion")
@@ -35,11 +37,12 @@ class SeekResult:
 class _Outcome:
     """Per trial, the smallest multiplier on the period's Poisson mean that reaches the target.
 
-    With fixed uniforms u_i, the trial's won count at mean m is the Poisson quantile at u_i, which
+    With a fixed uniform u_i, the trial's won count at mean m is the Poisson quantile at u_i, which
     grows with m; it reaches n deals once pdtr(n - 1, m) < u_i, i.e. m > pdtri(n - 1, u_i).
-    For revenue, n is the fewest deals whose (fixed-normal) Fenton-Wilkinson total reaches the
-    target. So each trial has a threshold multiplier and P(hit | multiplier s) = share of trials
-    whose threshold is at most s: the required s is a quantile of the thresholds. No bisection.
+    For revenue, n is the fewest deals whose sum (the trial's own sequence of lognormal deals from the
+    pool, at the trial's median deal size) reaches the target. So each trial has a threshold multiplier
+    and P(hit | multiplier s) = share of trials whose threshold is at most s: the required s is a
+    quantile of the thresholds. No bisection over s.
     """
 
     def __init__(self, result: SimulationResult, seed: int):
@@ -51,26 +54,33 @@ class _Outcome:
         self.mu = result.won_mean[:n, result.period_slice()].sum(axis=1)
         self.rates = result.rates[:n]
         self.u = rng.random(n)
-        self.z = rng.standard_normal(n)
-        self.median, self.p90 = s.deal_size.median, s.deal_size.p90
+        _, sigma = lognormal_params(s.deal_size.median, s.deal_size.p90)
+        self.pool = result.pool if result.pool is not None else deal_pool(result.seed, sigma)
+        self.offset = pool_offsets(rng, (n,), self.pool.size)
+        medians = result.deal_median
+        self.median = np.asarray(medians[:n], dtype=float) if medians is not None else np.full(n, s.deal_size.median)
+
+    def revenue_of(self, deals: np.ndarray) -> np.ndarray:
+        """Per trial, the total value of its first `deals` deals."""
+        return self.median * self.pool.sums(self.offset, deals)
 
     def deals_needed(self) -> np.ndarray:
         """Per trial, the fewest won deals that reach the target."""
         if self.metric == "won_deals":
             return np.full(len(self.u), max(1.0, float(np.ceil(self.target))))
-        lo = np.ones(len(self.u))
-        hi = np.ones(len(self.u))
+        lo = np.ones(len(self.u), dtype=np.int64)
+        hi = np.ones(len(self.u), dtype=np.int64)
         while True:  # grow the upper bound until every trial's total reaches the target
-            short = revenue_for_deals(hi, self.z, self.median, self.p90) < self.target
+            short = self.revenue_of(hi) < self.target
             if not short.any() or hi.max() > 1e9:
                 break
             hi = np.where(short, hi * 2, hi)
-        while np.any(hi - lo > 0):
-            mid = np.floor((lo + hi) / 2)
-            ok = revenue_for_deals(mid, self.z, self.median, self.p90) >= self.target
+        while np.any(hi > lo):
+            mid = (lo + hi) // 2
+            ok = self.revenue_of(mid) >= self.target
             hi = np.where(ok, mid, hi)
             lo = np.where(ok, lo, mid + 1)
-        return hi
+        return hi.astype(float)
 
     def thresholds(self) -> np.ndarray:
         """Per trial, the multiplier on mu at which the trial first reaches the target."""
@@ -96,8 +106,8 @@ def seek(result: SimulationResult, lever: str, confidence: float, stage: int | N
             return SeekResult(
                 lever, None, confidence, None, 1.0, False, "deal size does not change the number of won deals"
             )
-        won = np.ceil(special.pdtrik(outcome.u, np.maximum(outcome.mu, 1e-12)))
-        revenue = revenue_for_deals(won, outcome.z, outcome.median, outcome.p90)
+        won = poisson_inverse(outcome.u, outcome.mu)
+        revenue = outcome.revenue_of(won)
         scale = np.where(revenue > 0, outcome.target / np.maximum(revenue, 1e-300), np.inf)
         value = _quantile(scale, confidence)
         if not np.isfinite(value):

@@ -1,7 +1,10 @@
 """A plain reference team simulation, written independently of simulate/capacity/model.py.
 
-One trial at a time, one rep at a time, in Python scalars: seats, ramp, leavers and backfills, routing
-and capacity, then Poisson deals and lognormal deal sizes drawn one deal at a time. Slow but obvious:
+One trial at a time, one rep at a time, in Python scalars: seats, ramp, leavers and backfills, then the
+funnel's own won deals of each trial-month routed by the documented rules (systematic split by routing
+weight: round robin for equal weights; capacity taken in whole deals by random rounding; for capacity
+routing, deals beyond a rep's capacity go to reps with spare capacity in seat order), and one lognormal
+deal size drawn per worked deal. Slow but obvious:
 the vectorised simulation must agree with it in distribution (tests) and beat it on speed (bench).
 """
 
@@ -12,11 +15,12 @@ import math
 import numpy as np
 
 
-def reference_team(scenario, won_mean: np.ndarray, seed: int) -> dict:
-    """Per-trial team deals and revenue in the target period, and per-seat deals and quota credit."""
+def reference_team(scenario, won: np.ndarray, seed: int) -> dict:
+    """Per-trial team deals and revenue in the target period, per-seat deals and quota credit, and the
+    worked/unworked deals by month. `won` is the funnel's won deals (trials x months)."""
     team = scenario.team
     rng = np.random.default_rng(seed)
-    trials, horizon = won_mean.shape
+    trials, horizon = won.shape
     start, stop = scenario.target_months()
     seats = []  # (start month, tenure at start)
     for group in team.current_reps:
@@ -30,11 +34,12 @@ def reference_team(scenario, won_mean: np.ndarray, seed: int) -> dict:
     out_deals = np.zeros((trials, len(seats)), dtype=int)
     out_revenue = np.zeros(trials)
     out_credit = np.zeros((trials, len(seats)))
+    out_worked = np.zeros((trials, horizon), dtype=int)
     for t in range(trials):
         tenure = [tenure if begin == 0 else None for begin, tenure in seats]
         backfill_at = [None] * len(seats)
         skill = [rng.lognormal(-sigma2 / 2, math.sqrt(sigma2)) for _ in seats]
-        worked = [0.0] * len(seats)
+        worked = [0] * len(seats)
         for m in range(horizon):
             for i, (begin, _) in enumerate(seats):
                 if m > 0 and begin == m:
@@ -51,12 +56,28 @@ def reference_team(scenario, won_mean: np.ndarray, seed: int) -> dict:
             else:
                 raise NotImplementedError("the reference covers equal and capacity routing")
             total = sum(weight)
+            deals = int(won[t, m]) if total > 0 else 0
+            cut = rng.random()
+            running, edge_before, routed = 0.0, 0, []
+            for i in range(len(seats)):
+                running += weight[i]
+                edge = deals if i == len(seats) - 1 else math.floor(deals * running / total + cut)
+                routed.append(edge - edge_before)
+                edge_before = edge
+            whole = [math.floor(c + rng.random()) for c in capacity]
+            taken = [min(r, w) for r, w in zip(routed, whole, strict=True)]
+            if team.routing == "capacity":
+                overflow = sum(routed) - sum(taken)
+                for i in range(len(seats)):
+                    extra = min(overflow, whole[i] - taken[i])
+                    taken[i] += extra
+                    overflow -= extra
+            out_worked[t, m] = sum(taken)
             for i in range(len(seats)):
                 if tenure[i] is None:
                     continue
-                share = won_mean[t, m] * weight[i] / total
                 if start <= m < stop:
-                    worked[i] += min(share, capacity[i])
+                    worked[i] += taken[i]
                     out_credit[t, i] += 1.0 / (stop - start)
             for i in range(len(seats)):
                 if tenure[i] is None:
@@ -68,7 +89,6 @@ def reference_team(scenario, won_mean: np.ndarray, seed: int) -> dict:
                 else:
                     tenure[i] += 1
         for i in range(len(seats)):
-            deals = rng.poisson(worked[i])
-            out_deals[t, i] = deals
-            out_revenue[t] += sum(rng.lognormal(deal_mu, deal_sigma) for _ in range(deals))
-    return {"seat_deals": out_deals, "team_revenue": out_revenue, "seat_credit": out_credit}
+            out_deals[t, i] = worked[i]
+            out_revenue[t] += sum(rng.lognormal(deal_mu, deal_sigma) for _ in range(worked[i]))
+    return {"seat_deals": out_deals, "team_revenue": out_revenue, "seat_credit": out_credit, "worked": out_worked}

@@ -1,7 +1,9 @@
 """CSV and Excel exports of summaries and raw trial samples (the audit trail), safe to open in a spreadsheet.
 
 Text that a spreadsheet would run as a formula (starting with =, +, -, @, or a tab / carriage return,
-per OWASP's CSV-injection advice) is prefixed with an apostrophe. Numbers stay numbers.
+per OWASP's CSV-injection advice) is prefixed with an apostrophe, and control characters are removed
+(report.safe). Numbers stay numbers. Workbooks are streamed (openpyxl write-only) and hold at most
+EXCEL_MAX_TRIALS raw trials, which the Summary sheet says; the raw-trials CSV holds every trial.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from report.safe import FORMULA_STARTS, clean_text, neutralise, safe_cell, safe_
 from simulate.funnel import FunnelSummary, SimulationResult, monthly_bands
 
 EXCEL_MAX_ROWS = 1_048_575
-EXCEL_MAX_TRIALS = 20_000  # raw trials written to a workbook (about 2 s); every trial is in the raw-trials CSV
+EXCEL_MAX_TRIALS = 10_000  # raw trials in a workbook (openpyxl: ~1 s per 10,000 quiet); the CSV holds every trial
 
 
 def summary_frame(head: FunnelSummary, scenario_name: str, trials: int, seed: int) -> pd.DataFrame:
@@ -76,7 +78,7 @@ def trial_frame(result: SimulationResult, limit: int | None = None) -> pd.DataFr
 
 def sheet_name(name: str) -> str:
     """A name Excel accepts: no []:*?/\\, at most 31 characters, not empty."""
-    cleaned = re.sub(r"[\[\]:*?/\\]", " ", clean_text(str(name))).strip().strip("'")[:31]
+    cleaned = " ".join(re.sub(r"[\[\]:*?/\\]", " ", clean_text(str(name))).split()).strip("'")[:31]
     return cleaned or "Sheet"
 
 

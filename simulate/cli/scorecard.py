@@ -72,10 +72,7 @@ def _tables(args):
         imported = crm.load_opportunities(_file(args.opportunities, "opportunities file"), date_format=args.date_format)
     except crm.CrmImportError as exc:
         raise UsageError(f"{args.opportunities}: {exc.message}") from None
-    notes = [
-        f"Opportunities: {len(imported.opportunities):,} imported from {Path(args.opportunities).name}; "
-        f"{len(imported.excluded):,} rows excluded (see the import report)."
-    ]
+    notes = [f"Opportunities from {Path(args.opportunities).name}: {imported.accounting}"]
     activities = monthly = None
     try:
         if args.activities:

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from simulate.cli.common import UsageError, read_scenario
+from simulate.scenario import MAX_TRIALS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,8 +67,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"--compare takes at most three scenarios (got {len(args.compare)})")
     scenario = read_scenario(args.scenario)
     if args.trials is not None:
-        if not 100 <= args.trials <= 2_000_000:
-            raise UsageError(f"--trials must be between 100 and 2,000,000 (got {args.trials})")
+        if not 100 <= args.trials <= MAX_TRIALS:
+            raise UsageError(f"--trials must be between 100 and {MAX_TRIALS:,} (got {args.trials})")
         scenario = scenario.replace(trials=args.trials)
     if args.seed is not None:
         if not 0 <= args.seed < 2**32:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from simulate.cli.common import UsageError, json_safe, read_scenario
 from simulate.cli.run_economics import economics_run_extension
 from simulate.cli.run_team import team_run_extension
-from simulate.scenario import Scenario
+from simulate.scenario import MAX_TRIALS, Scenario
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,8 +48,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = read_scenario(args.scenario)
     trials = args.trials if args.trials is not None else scenario.trials
     seed = args.seed if args.seed is not None else scenario.seed
-    if not 100 <= trials <= 2_000_000:
-        raise UsageError(f"--trials must be between 100 and 2,000,000 (got {trials})")
+    if not 100 <= trials <= MAX_TRIALS:
+        raise UsageError(f"--trials must be between 100 and {MAX_TRIALS:,} (got {trials})")
     if not 0 <= seed < 2**32:
         raise UsageError(f"--seed must be between 0 and 4294967295 (got {seed})")
     payload = run_payload(scenario, trials, seed)

@@ -272,3 +272,64 @@ def test_the_scenario_reader_accepts_the_default_scenario_unchanged(tmp_path):
     path.write_text(default_scenario().to_json())
     assert read_scenario(str(path)) == default_scenario()
     assert Scenario.from_dict(load_json(path.read_bytes()).data) == default_scenario()
+
+
+# --- the huge scenario: refused or run within bounded time and memory ---------------------------------------
+
+_MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "out = subprocess.run(sys.argv[1:], capture_output=True)\n"
+    "took = time.perf_counter() - start\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+    "sys.stderr.buffer.write(out.stderr)\n"
+    "print(out.returncode, round(took, 2), round(peak))\n"
+)
+
+
+def _measured(*args: str) -> tuple[int, float, float, str]:
+    """(exit status, seconds, peak RSS in MB, stderr) of `python -m simulate ...` in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, "-m", "simulate", *args],
+        cwd=ROOT, capture_output=True, timeout=300, env=_env(),
+    )  # fmt: skip
+    status, took, peak = out.stdout.decode().split()
+    return int(status), float(took), float(peak), out.stderr.decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_a_2000000_trial_scenario_is_refused_in_one_line_quickly_and_small(tmp_path):
+    """Issue 14: `simulate run` on a 2,000,000-trial scenario passed 4.1 GB and was killed.
+
+    The schema now stops at simulate.scenario.MAX_TRIALS (1,000,000, issue 12); every way of asking for more
+    (the file, --trials on run and report) must be refused before any array is allocated: one line, exit 2,
+    well under 10 s and 400 MB (the interpreter with numpy/pandas imported is about 150 MB).
+    """
+    from simulate.scenario import MAX_TRIALS
+
+    huge = tmp_path / "huge.json"
+    huge.write_text(_with("trials", "2000000"))
+    base = tmp_path / "base.json"
+    base.write_text(default_scenario().to_json())
+    for args in (
+        ("run", str(huge)),
+        ("run", str(base), "--trials", "2000000"),
+        ("report", str(base), "--trials", "2000000", "--html", str(tmp_path / "r.html")),
+        ("report", str(huge), "--html", str(tmp_path / "r.html")),
+    ):
+        status, took, peak, err = _measured(*args)
+        assert status == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, (args, err)
+        assert f"{MAX_TRIALS:,}" in err or str(MAX_TRIALS) in err, err
+        assert took < 10 and peak < 400, (args, took, peak)
+
+
+@pytest.mark.slow
+def test_the_largest_allowed_scenario_runs_in_bounded_time_and_memory(tmp_path):
+    """MAX_TRIALS trials through `simulate run`: finishes, well inside 120 s and 2 GB (README: 5.7 s, 750 MB)."""
+    from simulate.scenario import MAX_TRIALS
+
+    path = tmp_path / "max.json"
+    path.write_text(default_scenario().replace(trials=MAX_TRIALS).to_json())
+    status, took, peak, err = _measured("run", str(path), "--json")
+    assert status == 0, err
+    assert took < 120 and peak < 2_000, (took, peak)

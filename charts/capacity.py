@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from charts import wrapped
 from charts.funnel import BAND_INNER, BAND_OUTER, MEDIAN, TARGET, axis_format
 
 BELOW = "#fdae6b"
@@ -19,7 +20,7 @@ SERIES_COLOURS = {
 
 
 def quota_curve_chart(
-    curve: pd.DataFrame, *, quota: float, recommended: float, target_share: float, unit: str, height: int = 260
+    curve: pd.DataFrame, *, quota: float, recommended: float, target_share: float, unit: str, height: int = 320
 ) -> alt.Chart:
     """Expected share of reps at quota against the quota per rep, with the current and recommended quotas."""
     fmt = axis_format(unit)
@@ -67,13 +68,13 @@ def quota_curve_chart(
     )
     return alt.layer(band, line, rules, text).properties(
         title=alt.TitleParams(
-            "Quota vs share of reps who make it", subtitle="Line: expected share. Band: P10-P90 across trials."
+            wrapped("Quota vs share of reps who make it"), subtitle=wrapped("Line: expected share. Band: P10-P90 across trials.", 48)
         ),
         height=height,
     )
 
 
-def attainment_histogram_chart(hist: pd.DataFrame, *, height: int = 240) -> alt.Chart:
+def attainment_histogram_chart(hist: pd.DataFrame, *, height: int = 320) -> alt.Chart:
     """Share of reps by attainment band; bars at or above 100% in green, the last bar is 300%+."""
     data = hist.assign(status=hist["at_quota"].map({True: "At or above quota", False: "Below quota"}))
     bars = (
@@ -87,7 +88,7 @@ def attainment_histogram_chart(hist: pd.DataFrame, *, height: int = 240) -> alt.
             color=alt.Color(
                 "status:N",
                 scale=alt.Scale(domain=["Below quota", "At or above quota"], range=[BELOW, AT_QUOTA]),
-                legend=alt.Legend(orient="top", title=None),
+                legend=alt.Legend(orient="top", title=None, columns=1),
             ),
             tooltip=[
                 alt.Tooltip("bin_start:Q", title="From", format=".0%"),
@@ -97,7 +98,7 @@ def attainment_histogram_chart(hist: pd.DataFrame, *, height: int = 240) -> alt.
         )
     )
     rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color=TARGET, strokeWidth=2).encode(x="x:Q")
-    return alt.layer(bars, rule).properties(title="Attainment of every simulated rep", height=height)
+    return alt.layer(bars, rule).properties(title=wrapped("Attainment of every simulated rep"), height=height)
 
 
 def monthly_bands_chart(

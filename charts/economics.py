@@ -6,6 +6,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from charts import wrapped
+
 BAND = "#c6dbef"
 MAIN = "#08519c"
 GOOD = "#2ca02c"
@@ -21,7 +23,7 @@ def bar_histogram(
     x_title: str,
     title: str,
     good_side: str = "right",
-    height: int = 220,
+    height: int = 320,  # the whole chart in the app: title, legend and axes included
 ) -> alt.Chart:
     """Share of trials per bin, bins coloured by which side of the bar they fall, and the bar as a rule."""
     data = hist.copy()
@@ -39,7 +41,7 @@ def bar_histogram(
             color=alt.Color(
                 "side:N",
                 scale=alt.Scale(domain=["meets the bar", "misses the bar"], range=[GOOD, BAD]),
-                legend=alt.Legend(title=None, orient="top"),
+                legend=alt.Legend(title=None, orient="top", columns=1),
             ),
             tooltip=[
                 alt.Tooltip("bin_start:Q", title="From", format=",.1f"),
@@ -55,7 +57,7 @@ def bar_histogram(
         .mark_text(align="left", dx=4, dy=-4, fontWeight="bold")
         .encode(x="bar:Q", y=alt.value(10), text="label:N")
     )
-    return alt.layer(bars, rule, text).properties(title=title, height=height)
+    return alt.layer(bars, rule, text).properties(title=wrapped(title), height=height)
 
 
 def frontier_chart(frontier: pd.DataFrame, *, current: float, best: float, bar: float, height: int = 300) -> alt.Chart:
@@ -106,14 +108,14 @@ def frontier_chart(frontier: pd.DataFrame, *, current: float, best: float, bar: 
     )
 
 
-def value_chart(frontier: pd.DataFrame, *, best: float, height: int = 240) -> alt.Chart:
+def value_chart(frontier: pd.DataFrame, *, best: float, height: int = 340) -> alt.Chart:
     """Monthly value created, customers x (LTV - CAC), by paid spend: mean with P10-P90 band and the peak."""
     x = alt.X("budget:Q", title="Paid marketing per month", axis=alt.Axis(format="$~s"))
     band = (
         alt.Chart(frontier)
         .mark_area(color=BAND, opacity=0.8)
         .encode(
-            x=x, y=alt.Y("value_p10:Q", title="Value created per month", axis=alt.Axis(format="$~s")), y2="value_p90:Q"
+            x=x, y=alt.Y("value_p10:Q", title="Value per month", axis=alt.Axis(format="$~s")), y2="value_p90:Q"
         )
     )
     line = (
@@ -172,5 +174,6 @@ def channel_chart(channels: pd.DataFrame, *, height: int | None = None) -> alt.C
             "Channels: where a customer costs more than they are worth",
             subtitle="Bars right of the red LTV line lose money",
         ),
-        height=height or max(140, 64 * len(channels)),
+        # the app draws `height` as the whole chart (title, legend and axis included): room for the bars too
+        height=height or 190 + 60 * len(channels),
     )

@@ -11,17 +11,20 @@ from simulate.scenario import Scenario
 from ui import stage_table, state
 
 STAGE_COLUMNS = {
-    "Stage": st.column_config.TextColumn(help="Stage name, top of the funnel first", required=True),
+    "Stage": st.column_config.TextColumn(help="Stage name, top of the funnel first", required=True, pinned=True),
     "Given as": st.column_config.SelectboxColumn(
         options=list(stage_table.GIVEN_AS),
         help="rate: one number; range 90%: you are 90% sure it lies between Low and High; "
         "history: Won of Of converted in the past",
     ),
-    "Rate %": st.column_config.NumberColumn(help="Share of the previous stage that reaches this one", format="%.2f"),
-    "Low %": st.column_config.NumberColumn(format="%.2f"),
-    "High %": st.column_config.NumberColumn(format="%.2f"),
-    "Won": st.column_config.NumberColumn(help="How many converted (history)", format="%d"),
-    "Of": st.column_config.NumberColumn(help="Out of how many (history)", format="%d"),
+    # narrow number columns (and the stage name pinned) so Low % / High % fit beside the name at 1280-1500 px
+    "Rate %": st.column_config.NumberColumn(
+        help="Share of the previous stage that reaches this one", format="%.2f", width="small"
+    ),
+    "Low %": st.column_config.NumberColumn(help="Low end of the 90% range", format="%.2f", width="small"),
+    "High %": st.column_config.NumberColumn(help="High end of the 90% range", format="%.2f", width="small"),
+    "Won": st.column_config.NumberColumn(help="How many converted (history)", format="%d", width="small"),
+    "Of": st.column_config.NumberColumn(help="Out of how many (history)", format="%d", width="small"),
 }
 
 

@@ -127,20 +127,28 @@ def infer_kind(series: pd.Series) -> str:
     return "text"
 
 
+def _specs(frame: pd.DataFrame, columns: Spec | None, only: bool) -> list[tuple[str, str, str]]:
+    """(source column, title, kind) in the frame's order; described columns only when `only`."""
+    columns = dict(columns or {})
+    out = []
+    for name in frame.columns:
+        spec = columns.get(name)
+        if spec is None and only:
+            continue
+        title, kind = (spec, None) if isinstance(spec, str) else spec if spec else (None, None)
+        out.append((name, title or words(name), kind or infer_kind(frame[name])))
+    return out
+
+
+def column_kinds(frame: pd.DataFrame, columns: Spec | None = None, *, only: bool = False) -> dict[str, str]:
+    """Title -> kind of each shown column."""
+    return {title: kind for _, title, kind in _specs(frame, columns, only)}
+
+
 def format_table(frame: pd.DataFrame, columns: Spec | None = None, *, currency: str | None = None,
                  only: bool = False) -> pd.DataFrame:  # fmt: skip
-    """The table as text: described columns first (in the order given), then the others unless `only`."""
-    columns = dict(columns or {})
-    order = [c for c in columns if c in frame.columns]
-    if not only:
-        order += [c for c in frame.columns if c not in columns]
-    out = {}
-    for name in order:
-        spec = columns.get(name)
-        title, kind = (spec, None) if isinstance(spec, str) else spec if spec else (None, None)
-        kind = kind or infer_kind(frame[name])
-        title = title or words(name)
-        out[title] = [cell(v, kind, currency) for v in frame[name].tolist()]
+    """The table as text, columns in the frame's order (only the described ones when `only`)."""
+    out = {title: [cell(v, kind, currency) for v in frame[name].tolist()] for name, title, kind in _specs(frame, columns, only)}
     return pd.DataFrame(out, index=range(len(frame)))
 
 
@@ -149,6 +157,12 @@ def show_table(frame: pd.DataFrame, columns: Spec | None = None, *, key: str | N
                help: Mapping[str, str] | None = None) -> None:  # fmt: skip
     """st.dataframe of `format_table(frame, columns)`, full width, without the index."""
     table = format_table(frame, columns, currency=currency, only=only)
-    config = {title: st.column_config.TextColumn(title, help=text) for title, text in (help or {}).items()}
+    config = {
+        title: st.column_config.TextColumn(title, alignment="right")
+        for title, kind in column_kinds(frame, columns, only=only).items()
+        if kind not in ("text", "yesno", "date", "month")
+    }
+    for title, text in (help or {}).items():
+        config[title] = st.column_config.TextColumn(title, help=text, alignment=config.get(title, {}).get("alignment"))
     kwargs = {"height": height} if height else {}
     st.dataframe(table, hide_index=True, width="stretch", key=key, column_config=config or None, **kwargs)

@@ -42,7 +42,7 @@ def test_format_table_infers_what_it_is_not_told():
         }
     )
     table = format_table(frame, {"actual": ("Actual bookings", "money")}, currency="USD")
-    assert list(table.columns) == ["Actual bookings", "As of", "Won", "Inside", "Note"]
+    assert list(table.columns) == ["As of", "Actual bookings", "Won", "Inside", "Note"]  # the frame's order
     text = table.to_numpy().ravel().tolist()
     assert "31 Mar 2017" in text and "$379k" in text and "yes" in text
     assert not any(v in ("None", "nan", "NaT") or "00:00:00" in v for v in text)

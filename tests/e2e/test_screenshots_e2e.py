@@ -1,0 +1,119 @@
+"""Every page at 1280 x 800 and 1920 x 1080 in headless Chromium: reads right at a glance, screenshots to look at.
+
+Fails when a page shows
+- a metric label or value cut short (its text is wider than its box: scrollWidth > clientWidth, an ellipsis);
+- a table cell reading "None", "nan", "NaN" or "NaT";
+- a raw timestamp ("2017-03-31 00:00:00") or an unformatted float ("378917.9432", "0.2059") in a table.
+
+Tables are checked through the cells the data grid keeps in the page for screen readers (the rows in view), in
+every tab of the page. The full-page screenshots go to tests/e2e/screenshots/<width>x<height>/<page>.png
+(git-ignored) for a person to look at: a check cannot tell a squashed chart from a good one.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import wait_for_app
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+SIZES = [(1280, 800), (1920, 1080)]
+LONG = 180_000  # first visit of a page on a shared 2-core machine (pipeline backtest, forecast fits)
+
+RAW_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}")
+# More than two decimals, or a bare fraction like 0.2059 (a share shown without %): not formatted for a reader.
+RAW_FLOAT = re.compile(r"^[-+]?\d[\d,]*\.\d{3,}$|^[-+]?0\.\d{3,}$")
+MISSING = {"None", "none", "nan", "NaN", "NaT", "<NA>", "null"}
+
+
+def page_paths() -> list[str]:
+    """Page files in app.py's navigation, read from its SECTIONS literal (pages added later are covered too)."""
+    tree = ast.parse((ROOT / "app.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "SECTIONS" for t in node.targets):
+            sections = ast.literal_eval(node.value)
+            return [path for pages in sections.values() for path, _title, _icon in pages]
+    raise AssertionError("app.py has no SECTIONS")
+
+
+MAX_SHOT_HEIGHT = 7_000
+TALL_JS = """() => { const main = document.querySelector('[data-testid="stMain"]');
+  return main ? main.scrollHeight + 40 : document.body.scrollHeight; }"""
+
+CUT_LABELS_JS = """() => {
+  const cut = [];
+  const metrics = '[data-testid="stMetricLabel"], [data-testid="stMetricValue"]';
+  for (const label of document.querySelectorAll(metrics)) {
+    for (const el of [label, ...label.querySelectorAll('*')]) {
+      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) { cut.push(label.innerText.trim()); break; }
+    }
+  }
+  return cut;
+}"""
+
+CELLS_JS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+  .filter(grid => grid.offsetParent !== null)
+  .map(grid => {
+    const keyed = grid.closest('[class*="st-key-"]');
+    const key = keyed ? [...keyed.classList].find(c => c.startsWith('st-key-')).slice(7) : '';
+    return {key, cells: [...grid.querySelectorAll('td')].map(td => td.innerText.trim())};
+  })"""
+# Tables drawn through a pandas Styler that formats every number in its unit on screen while the frame keeps the
+# numbers so that a click on a header sorts them; the grid's screen-reader cells hold those numbers.
+STYLED_FOR_SORTING = {"scorecard-reps"}
+
+
+def bad_cells(grids: list[dict]) -> list[str]:
+    bad = []
+    for grid in grids:
+        for text in grid["cells"]:
+            raw_number = RAW_FLOAT.match(text) and grid["key"] not in STYLED_FOR_SORTING
+            if text in MISSING or RAW_TIMESTAMP.search(text) or raw_number:
+                bad.append(f"{text} ({grid['key'] or 'table without a key'})")
+    return bad
+
+
+def check_page(page) -> list[str]:
+    problems = [f"metric label or value cut: {text!r}" for text in page.evaluate(CUT_LABELS_JS)]
+    tabs = page.locator('[data-baseweb="tab"]')
+    for k in range(max(1, tabs.count())):
+        if tabs.count():
+            tabs.nth(k).click()
+            page.wait_for_timeout(150)
+        problems += [f"table cell {text!r}" for text in bad_cells(page.evaluate(CELLS_JS))]
+    return sorted(set(problems))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_page_reads_right(browser, app_url, size):
+    width, height = size
+    folder = SHOTS / f"{width}x{height}"
+    folder.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(LONG)
+    failures = {}
+    try:
+        for k, path in enumerate(page_paths()):
+            stem = Path(path).stem
+            page.goto(f"{app_url}/{stem if k else ''}")  # the first page is the app's address itself
+            wait_for_app(page, timeout=LONG)
+            page.wait_for_timeout(400)  # charts draw after the script has finished
+            # The app scrolls inside its main pane, so a full-page shot is one screen: make the window as tall as
+            # the page (same width, so the same layout) for the picture, then check with every table row drawn.
+            tall = page.evaluate(TALL_JS)
+            page.set_viewport_size({"width": width, "height": max(height, min(int(tall), MAX_SHOT_HEIGHT))})
+            page.wait_for_timeout(600)
+            page.screenshot(path=str(folder / f"{stem}.png"))
+            problems = check_page(page)
+            page.set_viewport_size({"width": width, "height": height})
+            if problems:
+                failures[stem] = problems
+    finally:
+        context.close()
+    assert not failures, f"pages that do not read right at {width}x{height} (screenshots in {folder}): {failures}"

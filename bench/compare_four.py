@@ -1,8 +1,11 @@
 """Benchmark: comparing four scenarios at 10,000 trials (target: under 2 s), and what common random numbers buy.
 
 Times simulate.decide.compare against a reference that runs and summarises each scenario separately
-(what a page would do without it), then replicates the B - A delta over seeds with a shared seed (CRN)
-and with independent seeds and prints the scatter of both. Run: .venv/bin/python bench/compare_four.py
+(what a page would do without it). Then the per-trial delta: for each scenario B against A, the standard
+deviation over trials of B_i - A_i (period revenue) with the same seed (common random numbers down to the
+deal: shared rate uniforms, volume noise, count uniforms and deal pool) and with B on an independent seed;
+target (issue 12): the scatter falls at least 5x. Finally the B - A mean delta replicated over seeds.
+Run: .venv/bin/python bench/compare_four.py
 The machine may be shared: figures are wall-clock and include other processes' load.
 """
 
@@ -61,6 +64,7 @@ def main(repeats: int = 5, trials: int = 10_000) -> None:
             f"C vs A {name} delta {row[f'{name}_delta']:,.0f}; paired MC error {row[f'{name}_delta_mc_se']:,.0f}; "
             f"independent-streams formula {row[f'{name}_delta_mc_se_independent']:,.0f}"
         )
+    print_per_trial_scatter(scenarios, trials)
     base, better = scenarios[0], scenarios[2]
     scatter: dict[str, list[float]] = {
         "raw, same seed": [],
@@ -80,6 +84,22 @@ def main(repeats: int = 5, trials: int = 10_000) -> None:
     print("scatter (sd) of the C - A delta over 20 seeds at 2,000 trials:")
     for name, values in scatter.items():
         print(f"  {name:<24} {np.std(values, ddof=1):>8,.0f}   (mean {np.mean(values):,.0f})")
+
+
+def print_per_trial_scatter(scenarios, trials: int) -> None:
+    base = scenarios[0]
+    bigger_deals = base.replace(name="Deal size +10%", deal_size=dataclasses.replace(base.deal_size, median=19_800.0))
+    a = engine.run(base, trials=trials, seed=base.seed, stage_trials=0).period_revenue()
+    print(f"per-trial delta B - A of period revenue, sd over {trials:,} trials (target: independent / same >= 5x)")
+    print(f"  {'B':<22} {'same seed':>12} {'independent':>12} {'ratio sd':>9} {'ratio var':>10}")
+    for other in [*scenarios[1:], bigger_deals]:
+        same = engine.run(other, trials=trials, seed=base.seed, stage_trials=0).period_revenue()
+        indep = engine.run(other, trials=trials, seed=base.seed + 10_000, stage_trials=0).period_revenue()
+        sd_same, sd_indep = np.std(same - a, ddof=1), np.std(indep - a, ddof=1)
+        print(
+            f"  {other.name:<22} {sd_same:>12,.0f} {sd_indep:>12,.0f} {sd_indep / sd_same:>8.1f}x "
+            f"{(sd_indep / sd_same) ** 2:>9.0f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -81,6 +81,7 @@ with inputs:
         format="%.0f",
         help="9 in 10 won deals are smaller than this.",
     )
+    funnel_page.median_ranges(scenario.currency)
     st.subheader("Horizon and target")
     st.slider("Horizon (months)", 6, 36, key="funnel.horizon")
     st.text_input("First month (YYYY-MM)", key="funnel.start")
@@ -140,6 +141,7 @@ with results:
     if reverse.sentence:
         st.markdown(reverse.sentence)
     st.caption(
-        "Model: conversion rates drawn once per simulated future; Poisson arrivals with month-to-month noise; lognormal sales cycle "
-        "and deal size; deals close in the month their cycle ends; the funnel already holds deals from earlier months."
+        "Model: conversion rates (and medians given as ranges) drawn once per simulated future; Poisson arrivals with "
+        "month-to-month noise; lognormal sales cycle and deal size, revenue summed deal by deal; deals close in the calendar "
+        "month their cycle ends; the funnel already holds deals from earlier months."
     )

@@ -46,6 +46,10 @@ def init_widgets(scenario: Scenario) -> None:
         "funnel.target_period": t.period,
         "funnel.target_index": t.index,
         "funnel.confidence": 80,
+        "funnel.cycle_low": c.median_low,
+        "funnel.cycle_high": c.median_high,
+        "funnel.deal_low": d.median_low,
+        "funnel.deal_high": d.median_high,
     }.items():
         state.init_widget(key, value)
     if "funnel.stages_base" not in st.session_state:
@@ -87,4 +91,32 @@ def scenario_from_widgets(scenario: Scenario, stages: pd.DataFrame, season: pd.D
         target_value=ss["funnel.target_value"],
         target_period=ss["funnel.target_period"],
         target_index=ss["funnel.target_index"],
+        cycle_median_range=(ss.get("funnel.cycle_low"), ss.get("funnel.cycle_high")),
+        deal_median_range=(ss.get("funnel.deal_low"), ss.get("funnel.deal_high")),
     )
+
+
+def median_ranges(currency: str) -> None:
+    """Optional 90% ranges on the cycle and deal-size medians (empty = the median is certain)."""
+    with st.expander("Not sure of the medians? Give a 90% range (optional)"):
+        st.caption(
+            "Each simulated future draws its median once from this range (you are 90% sure it lies inside); "
+            "the P90/median ratio stays as above. Leave both empty when the median is known."
+        )
+        col1, col2 = st.columns(2)
+        col1.number_input("Median cycle low (days)", key="funnel.cycle_low", step=5.0, min_value=1.0)
+        col2.number_input("Median cycle high (days)", key="funnel.cycle_high", step=5.0, min_value=1.0)
+        col1.number_input(
+            f"Median deal low ({currency})",
+            key="funnel.deal_low",
+            step=1000.0,
+            format="%.0f",
+            min_value=1.0,
+        )
+        col2.number_input(
+            f"Median deal high ({currency})",
+            key="funnel.deal_high",
+            step=1000.0,
+            format="%.0f",
+            min_value=1.0,
+        )

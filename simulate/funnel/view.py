@@ -57,8 +57,13 @@ def scenario_with_inputs(
     target_value: float,
     target_period: str,
     target_index: int,
+    cycle_median_range: tuple[float | None, float | None] = (None, None),
+    deal_median_range: tuple[float | None, float | None] = (None, None),
 ) -> Scenario:
-    """`scenario` with the funnel page's inputs (growth and noise in percent); raises ScenarioError naming the input."""
+    """`scenario` with the funnel page's inputs (growth and noise in percent); raises ScenarioError naming the input.
+
+    The optional ranges are 90% ranges (low, high) on the cycle's and the deal size's medians; (None, None)
+    or empty cells mean the median is certain."""
     return scenario.replace(
         stages=stages,
         volume=dataclasses.replace(
@@ -68,12 +73,17 @@ def scenario_with_inputs(
             overdispersion=noise_pct / 100,
             seasonality=seasonality,
         ),
-        cycle=CycleLength(cycle_median_days, cycle_p90_days),
-        deal_size=DealSize(deal_median, deal_p90),
+        cycle=CycleLength(cycle_median_days, cycle_p90_days, *_range(cycle_median_range)),
+        deal_size=DealSize(deal_median, deal_p90, *_range(deal_median_range)),
         horizon_months=int(horizon_months),
         start_month=str(start_month).strip(),
         target=Target(target_metric, target_value, target_period, int(target_index)),
     )
+
+
+def _range(pair: tuple[float | None, float | None]) -> tuple[float | None, float | None]:
+    """(low, high) with empty cells (None, NaN) as None; both empty means no range."""
+    return tuple(None if v is None or pd.isna(v) else float(v) for v in pair)  # type: ignore[return-value]
 
 
 def headline_metrics(head: FunnelSummary, trials: int) -> tuple[Metric, Metric, Metric]:

@@ -63,3 +63,28 @@ def test_a_broken_link_falls_back_with_a_message(app):
     at = app.run()
     no_exceptions(at)
     assert any("could not be opened" in w.value for w in at.warning)
+
+
+def test_median_ranges_are_inputs_that_reach_the_link_and_widen_the_revenue_range(app):
+    at = app.run()
+    no_exceptions(at)
+    assert at.number_input(key="funnel.deal_low").value is None  # no range until the user gives one
+    spread_before = metric(at, "P50 revenue")
+    at.number_input(key="funnel.deal_low").set_value(12_000)
+    at.number_input(key="funnel.deal_high").set_value(27_000).run()
+    no_exceptions(at)
+    s = codec.decode(at.query_params["s"][0] if isinstance(at.query_params["s"], list) else at.query_params["s"])
+    assert (s.deal_size.median_low, s.deal_size.median_high) == (12_000, 27_000)
+    assert metric(at, "P50 revenue") != spread_before
+    at.number_input(key="funnel.cycle_low").set_value(100).run()  # only one end, and above the median
+    assert any("median sales cycle" in e.value for e in at.error)
+
+
+def test_a_link_with_ranges_reopens_them(app):
+    from simulate.scenario import CycleLength
+
+    s = Scenario(cycle=CycleLength(75, 160, median_low=60, median_high=95))
+    app.query_params["s"] = codec.encode(s)
+    at = app.run()
+    no_exceptions(at)
+    assert (at.number_input(key="funnel.cycle_low").value, at.number_input(key="funnel.cycle_high").value) == (60, 95)

@@ -101,7 +101,9 @@ st.download_button(
 )
 
 rep_tab, product_tab, drivers_tab, whatif_tab, calib_tab = st.tabs(
-    ["By rep", "By product", "Biggest uncertainties", "What if we lose a deal", "Calibration and backtest"]
+    ["By rep", "By product", "Biggest uncertainties", "What if we lose a deal", "Calibration and backtest"],
+    key="pipeline.tab",
+    on_change="rerun",  # lazy: the backtest below runs only once its tab is opened (then cached per file)
 )
 with rep_tab:
     render.chart(charts.breakdown_chart(fc.breakdown("owner"), column="owner", title="Sales rep"))
@@ -131,25 +133,26 @@ with calib_tab:
             charts.win_rate_chart(calib.win_rates, segment_title=view.segment_title, overall=calib.overall_win_rate)
         )
     tables.show_table(view.sizes, pipeline_page.SIZE_COLUMNS, key="pipeline.sizes")
-    with st.spinner("Backtesting: replaying history at every month-end..."):
-        bt, skipped = pipeline_page.run_backtest(data_key, opp, seed, segment)
-    if skipped:
-        st.caption(pipeline_page.skipped_sentence(skipped))
-    if bt is None or bt.scores.empty:
-        st.info(
-            "Not enough history for a backtest: it needs month-ends with at least 5 closed deals (one won) before "
-            "them and a whole month or quarter after them inside the export."
-        )
-    else:
-        box = st.container(key="pipeline-backtest")
-        for sentence in backtest_sentences(bt.scores):
-            box.markdown(sentence)
-        left, right = st.columns(2)
-        with left:
-            render.chart(charts.backtest_chart(bt.rows, kind="month"))
-        with right:
-            render.chart(charts.reliability_chart(bt.reliability))
-        tables.show_table(bt.rows, pipeline_page.BACKTEST_COLUMNS, key="pipeline.backtest_rows", only=True)
+    if calib_tab.open is not False:  # replay history only for a leader who opens this tab (then cached per file)
+        with st.spinner("Backtesting: replaying history at every month-end..."):
+            bt, skipped = pipeline_page.run_backtest(data_key, opp, seed, segment)
+        if skipped:
+            st.caption(pipeline_page.skipped_sentence(skipped))
+        if bt is None or bt.scores.empty:
+            st.info(
+                "Not enough history for a backtest: it needs month-ends with at least 5 closed deals (one won) before "
+                "them and a whole month or quarter after them inside the export."
+            )
+        else:
+            box = st.container(key="pipeline-backtest")
+            for sentence in backtest_sentences(bt.scores):
+                box.markdown(sentence)
+            left, right = st.columns(2)
+            with left:
+                render.chart(charts.backtest_chart(bt.rows, kind="month"))
+            with right:
+                render.chart(charts.reliability_chart(bt.reliability))
+            tables.show_table(bt.rows, pipeline_page.BACKTEST_COLUMNS, key="pipeline.backtest_rows", only=True)
     st.caption(
         "Model: time to close from created date (Kaplan-Meier, open deals censored; won vs lost by Aalen-Johansen); "
         "win rate by segment (Beta, pulled towards the overall rate); lognormal deal size by product; a quarter rhythm "

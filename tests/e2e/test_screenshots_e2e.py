@@ -58,23 +58,24 @@ CUT_LABELS_JS = """() => {
 
 CELLS_JS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
   .filter(grid => grid.offsetParent !== null)
-  .map(grid => {
-    const keyed = grid.closest('[class*="st-key-"]');
-    const key = keyed ? [...keyed.classList].find(c => c.startsWith('st-key-')).slice(7) : '';
-    return {key, cells: [...grid.querySelectorAll('td')].map(td => td.innerText.trim())};
-  })"""
+  .map(grid => ({
+    headers: [...grid.querySelectorAll('th')].map(th => th.innerText.trim()).filter(Boolean),
+    cells: [...grid.querySelectorAll('td')].map(td => td.innerText.trim()),
+  }))"""
 # Tables drawn through a pandas Styler that formats every number in its unit on screen while the frame keeps the
-# numbers so that a click on a header sorts them; the grid's screen-reader cells hold those numbers.
-STYLED_FOR_SORTING = {"scorecard-reps"}
+# numbers so that a click on a header sorts them (the scorecard's reps); the grid's screen-reader cells hold those
+# numbers. Known by their first column.
+STYLED_FOR_SORTING = {"Rep"}
 
 
 def bad_cells(grids: list[dict]) -> list[str]:
     bad = []
     for grid in grids:
+        first = grid["headers"][0] if grid["headers"] else ""
         for text in grid["cells"]:
-            raw_number = RAW_FLOAT.match(text) and grid["key"] not in STYLED_FOR_SORTING
+            raw_number = RAW_FLOAT.match(text) and first not in STYLED_FOR_SORTING
             if text in MISSING or RAW_TIMESTAMP.search(text) or raw_number:
-                bad.append(f"{text} ({grid['key'] or 'table without a key'})")
+                bad.append(f"{text} (table starting with {first!r})")
     return bad
 
 
@@ -85,6 +86,7 @@ def check_page(page) -> list[str]:
         if tabs.count():
             tabs.nth(k).click()
             page.wait_for_timeout(150)
+            wait_for_app(page, timeout=LONG)  # a lazy tab reruns the page to draw its content
         problems += [f"table cell {text!r}" for text in bad_cells(page.evaluate(CELLS_JS))]
     return sorted(set(problems))
 

@@ -40,7 +40,7 @@ DATE_FORMATS = (  # tried in this order; the format that reads the most rows win
 UNAMBIGUOUS = ("%Y-%m-%d", "%Y-%m", "%Y/%m/%d", "%Y/%m", "%b %Y", "%B %Y", "%b-%y", "%b-%Y", "%Y-%m-%d %H:%M:%S")
 MAX_ROW_ISSUES = 200  # row-level issues listed per kind and column; the rest are counted in one line
 MAX_HISTORY_MONTHS = 600  # 50 years of months: enough for any business history, bounded work for the models
-MIN_MONTHS = 12  # a year: fewer months cannot show a trend, let alone seasonality or a backtest
+MIN_MONTHS = 9  # 6 months to fit on and 3 to check a forecast against; fewer cannot show a trend
 MAX_FILE_BYTES = 50 * 1024 * 1024
 EARLIEST, LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-01-01")
 

@@ -291,7 +291,7 @@ def load_data() -> tuple[str, crm.ImportResult | None]:
 def import_summary(result: crm.ImportResult) -> None:
     """What was imported, a preview, and the report of excluded or repaired rows with its download."""
     st.markdown(import_sentence(result))
-    st.caption(escape(result.accounting))
+    st.caption(result.accounting)
     with st.expander("What was imported (first 200 rows)"):
         tables.show_table(result.opportunities.head(200), PREVIEW_COLUMNS, key="pipeline.preview")
     with st.expander(

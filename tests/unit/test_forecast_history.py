@@ -79,7 +79,7 @@ def test_negative_values_are_kept_and_flagged():
 
 def test_single_data_point_cannot_be_forecast():
     frame, _ = _read(_monthly_csv(1))
-    with pytest.raises(HistoryError, match="1 month of history, too short to forecast: at least 12"):
+    with pytest.raises(HistoryError, match="1 month of history, too short to forecast: at least 9"):
         prepare_series(frame, "leads")
 
 

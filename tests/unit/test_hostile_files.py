@@ -206,7 +206,7 @@ def test_history_spanning_more_than_fifty_years_is_refused_with_the_limit():
 
 def test_six_months_of_history_is_too_short():
     frame, _ = read_history(H.history(6))
-    with pytest.raises(HistoryError, match="6 months of history, too short to forecast: at least 12"):
+    with pytest.raises(HistoryError, match="6 months of history, too short to forecast: at least 9"):
         prepare_series(frame, "leads")
 
 

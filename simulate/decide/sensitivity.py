@@ -4,8 +4,8 @@ Tornado (one input at a time): every uncertain input is pinned at its P50; then 
 is set to its P10 and to its P90, and the scenario is re-run with the same seed (common random
 numbers). The bar is the change in P50 target-period revenue and in the chance of hitting the
 target. "Uncertain inputs" are the ones drawn once per trial: each conversion rate given as a range
-or as history, and the lead volume (its month-to-month noise or forecast paths, summarised by the
-trial's volume multiplier). What remains random in a pinned run is the per-deal luck (which deals
+or as history, the median deal size and the median sales cycle when given as 90% ranges, and the lead
+volume (its month-to-month noise or forecast paths, summarised by the trial's volume multiplier). What remains random in a pinned run is the per-deal luck (which deals
 convert, when they close, what they are worth), which no input controls.
 
 Contribution to variance (all inputs at once, Crystal Ball's method): the Spearman rank correlation
@@ -23,12 +23,14 @@ import pandas as pd
 from scipy import stats
 
 from kpi.wording import chance_in_10, count, format_value, money
-from simulate.funnel import SimulationResult, chance_at_least, seek
+from simulate.funnel import SimulationResult, chance_at_least, median_range_params, seek
 from simulate.funnel import run as run_funnel
-from simulate.scenario import Rate, Scenario
+from simulate.scenario import CycleLength, DealSize, Rate, Scenario
 
 VOLUME = "volume"
 DEAL_SIZE = "deal_size"
+DEAL_MEDIAN = "deal_median"  # the median deal size drawn from its 90% range
+CYCLE_MEDIAN = "cycle_median"  # the median sales cycle (days) drawn from its 90% range
 TORNADO_TRIALS = 10_000
 
 
@@ -48,7 +50,16 @@ class UncertainInput:
     p90: float
 
     def describe(self, value: float) -> str:
+        if self.key == DEAL_MEDIAN:
+            return money(value)
+        if self.key == CYCLE_MEDIAN:
+            return f"{value:.0f} days"
         return f"{value:.1%}" if self.key.startswith("conversion") else f"{value:.2f}x planned volume"
+
+
+def _median_quantiles(low: float, high: float) -> tuple[float, float, float]:
+    mu, sd = median_range_params(low, high)
+    return tuple(float(np.exp(mu + sd * stats.norm.ppf(q))) for q in (0.1, 0.5, 0.9))  # type: ignore[return-value]
 
 
 def uncertain_inputs(scenario: Scenario, base: SimulationResult | None = None) -> list[UncertainInput]:
@@ -58,6 +69,11 @@ def uncertain_inputs(scenario: Scenario, base: SimulationResult | None = None) -
         if rate.is_uncertain:
             p10, p50, p90 = (rate.quantile(q) for q in (0.1, 0.5, 0.9))
             found.append(UncertainInput(conversion_key(k), f"{scenario.conversion_label(k)} conversion", p10, p50, p90))
+    d, c = scenario.deal_size, scenario.cycle
+    if d.is_uncertain:
+        found.append(UncertainInput(DEAL_MEDIAN, "Median deal size", *_median_quantiles(d.median_low, d.median_high)))
+    if c.is_uncertain:
+        found.append(UncertainInput(CYCLE_MEDIAN, "Median sales cycle", *_median_quantiles(c.median_low, c.median_high)))
     if base is not None and np.ptp(base.volume_factor) > 1e-9:
         p10, p50, p90 = np.percentile(base.volume_factor, [10, 50, 90])
         found.append(UncertainInput(VOLUME, "Lead volume", float(p10), float(p50), float(p90)))
@@ -72,6 +88,12 @@ def with_input(scenario: Scenario, key: str, value: float) -> Scenario:
             mean_path = np.asarray(volume.forecast_paths, dtype=float).mean(axis=1, keepdims=True)
             return scenario.with_volume_paths(mean_path * value, volume.forecast_label)
         return scenario.replace(volume=dataclasses.replace(volume, level=volume.level * value, overdispersion=0.0))
+    if key == DEAL_MEDIAN:  # a certain median at `value`, same P90/median ratio
+        d = scenario.deal_size
+        return scenario.replace(deal_size=DealSize(float(value), float(value) * d.p90 / d.median))
+    if key == CYCLE_MEDIAN:
+        c = scenario.cycle
+        return scenario.replace(cycle=CycleLength(float(value), float(value) * c.p90_days / c.median_days))
     k = int(key.split(":")[1])
     stages = list(scenario.stages)
     stages[k + 1] = dataclasses.replace(stages[k + 1], conversion=Rate.point(float(value)))
@@ -179,6 +201,10 @@ def contribution_to_variance(result: SimulationResult) -> pd.DataFrame:
     for k, rate in enumerate(scenario.conversions):
         if rate.is_uncertain:
             columns.append((conversion_key(k), f"{scenario.conversion_label(k)} conversion", result.rates[:, k]))
+    if scenario.deal_size.is_uncertain and result.deal_median is not None:
+        columns.append((DEAL_MEDIAN, "Median deal size", result.deal_median))
+    if scenario.cycle.is_uncertain and result.cycle_median is not None:
+        columns.append((CYCLE_MEDIAN, "Median sales cycle", result.cycle_median))
     if np.ptp(result.volume_factor) > 1e-9:
         columns.append((VOLUME, "Lead volume", result.volume_factor))
     rows = []

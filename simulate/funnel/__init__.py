@@ -18,7 +18,7 @@ summarize, chance_at_least, Distribution, Chance, seek, SeekResult, LEVERS, volu
 required_scale, required_volume, the page's view (Metric, headline_metrics, target_caption, reverse_funnel,
 ReverseFunnel, scenario_with_inputs, seasonality_from_row, MONTHS), and the kernels other domains build on
 (lognormal_params, revenue_for_deals, draw_rates, sample_uniforms, close_lag_probabilities, lag_matrix,
-DAYS_PER_MONTH, calendar_close_matrix, month_boundaries, check_trials, DealPool, deal_pool, poisson_counts).
+DAYS_PER_MONTH, calendar_close_matrix, month_boundaries, median_range_params, check_trials, DealPool, deal_pool, poisson_counts).
 `revenue_for_deals` is the old two-moment (Fenton-Wilkinson) approximation, kept for callers outside the
 engine; the engine sums deals exactly (deals.py).
 Callers outside simulate/funnel import these names from `simulate.funnel`, not from its modules.
@@ -34,6 +34,7 @@ from simulate.funnel.engine import (
     draw_rates,
     lag_matrix,
     lognormal_params,
+    median_range_params,
     month_boundaries,
     revenue_for_deals,
     run,
@@ -87,6 +88,7 @@ __all__ = [
     "histogram",
     "lag_matrix",
     "lognormal_params",
+    "median_range_params",
     "month_boundaries",
     "monthly_bands",
     "poisson_counts",

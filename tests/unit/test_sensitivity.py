@@ -140,3 +140,23 @@ def test_every_lever_can_be_sought_and_unknown_levers_are_refused():
     assert "MQL -> SQL conversion must be" in mql_sql.sentence
     with pytest.raises(ValueError, match="unknown lever"):
         sensitivity.seek_lever(result, "price", 0.8)
+
+
+def test_median_ranges_are_tornado_inputs_with_their_quantiles():
+    from simulate.decide.sensitivity import CYCLE_MEDIAN, DEAL_MEDIAN, tornado, uncertain_inputs
+    from simulate.scenario import CycleLength, DealSize
+
+    s = Scenario(
+        deal_size=DealSize(18_000, 45_000, median_low=12_000, median_high=27_000),
+        cycle=CycleLength(75, 160, median_low=60, median_high=95),
+    )
+    found = {item.key: item for item in uncertain_inputs(s)}
+    deal = found[DEAL_MEDIAN]
+    # lognormal with 5th/95th percentiles 12k/27k: P50 = sqrt(12k x 27k) = 18k, P10/P90 = 18k x (27/12)^(+-1.2816/3.2897)
+    ratio = (27_000 / 12_000) ** (1.2815515655446004 / (2 * 1.6448536269514722))
+    assert deal.p50 == pytest.approx(18_000, rel=1e-9)
+    assert (deal.p10, deal.p90) == pytest.approx((18_000 / ratio, 18_000 * ratio), rel=1e-9)
+    assert CYCLE_MEDIAN in found
+    bars = {bar.key: bar for bar in tornado(s, trials=2_000).bars}
+    assert bars[DEAL_MEDIAN].p50_high > bars[DEAL_MEDIAN].p50_low  # bigger deals, more revenue
+    assert bars[CYCLE_MEDIAN].hit_high <= bars[CYCLE_MEDIAN].hit_low  # longer cycles, later revenue

@@ -265,7 +265,7 @@ def comparison_view(scenarios: list[Scenario]) -> ComparisonView:
     money_metric = all(s.target.metric == "revenue" for s in scenarios)
     return ComparisonView(
         comparison=comp,
-        note=f"All scenarios use A's {comp.trials:,} trials and seed {comp.seed}: the same random numbers, so differences are the inputs, not luck.",
+        note=f"All scenarios use A's {comp.trials:,} trials and seed {comp.seed}: trial by trial they share the same random numbers, down to each deal's count and size, so differences come from the inputs (and the extra deals they bring), not from fresh luck.",
         cards=headline_cards(comp.headline_table()),
         deltas=deltas_table(comp.deltas) if len(comp.deltas) else None,
         money_metric=money_metric,

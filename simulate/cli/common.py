@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from kpi.wording import use_currency
 from simulate.scenario import MAX_JSON_BYTES, Scenario, ScenarioError, load_json
 
 
@@ -33,6 +34,7 @@ def read_scenario(path: str) -> Scenario:
         raise UsageError(f"{path}: could not be read as a scenario ({type(exc).__name__}: {exc})"[:300]) from None
     if loaded.changes:
         print(f"note: {path}: {loaded.note()}", file=sys.stderr)
+    use_currency(scenario.currency)  # money in the lines printed is in the scenario's currency
     return scenario
 
 

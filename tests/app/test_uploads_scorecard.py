@@ -1,0 +1,52 @@
+"""Uploads on the scorecard page (issues 17 and 18): open-only exports, ambiguous dates (with the date-format
+control the message points to), control characters in rep names; never an exception box."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import hostile_files as H
+from tests.app.upload_helpers import texts, upload
+
+KEY = "scorecard.crm_file"
+
+
+@pytest.fixture()
+def page(app):
+    app.run()
+    app.switch_page("pages/scorecard.py").run()
+    app.radio(key="scorecard.source").set_value("Upload my data").run()
+    return app
+
+
+def test_ordinary_small_export_is_scored_and_rows_accounted(page):
+    at = upload(page, KEY, H.small_export(), "crm.csv")
+    assert not at.error and "200 rows read = 200 kept + 0 excluded" in texts(at)
+
+
+def test_open_deals_only_says_what_cannot_be_measured(page):
+    at = upload(page, KEY, H.open_only_export(), "crm.csv")
+    assert not at.error and "needs: opportunities.close_date" in texts(at)
+
+
+def test_ambiguous_dates_ask_for_the_format_and_the_control_is_there(page):
+    rows = H.crm_rows(40)
+    for r in rows:  # every day <= 12: 3/4/2023 could be March 4 or April 3
+        for k in (4, 5):
+            if r[k]:
+                m, d, y = r[k].split("/")
+                r[k] = f"{m}/{min(int(d), 12)}/{y}"
+    at = upload(page, KEY, H.to_csv(rows), "crm.csv")
+    assert "please choose the date format" in texts(at) and "CRM date format" in texts(at)
+    at.selectbox(key="scorecard.date_format").set_value("M/D/YYYY").run()
+    assert not at.exception and "please choose the date format" not in texts(at)
+    assert "40 rows read = " in texts(at)
+
+
+def test_rep_names_with_control_characters_are_cleaned(page):
+    at = upload(page, KEY, H.control_char_export(), "crm.csv")
+    assert not at.error
+    reps = next((d.value for d in at.dataframe if "Rep" in d.value.columns or "rep" in d.value.columns), None)
+    assert reps is not None
+    names = reps.iloc[:, 0].astype(str)
+    assert not names.str.contains("\x07|\x1b", regex=True).any()

@@ -1,15 +1,18 @@
 """Two to four scenarios side by side, run with the same seed and trials (common random numbers).
 
 Every scenario is simulated with one seed, so trial i of each sees the same draws where the
-scenarios share structure: the same uniforms for the conversion rates and the same volume noise.
+scenarios share structure: the same uniforms for the conversion rates, the same volume noise, the same
+uniforms for each trial-month's won-deal count (inverted, so more expected deals never give fewer) and the
+same sequence of deal sizes (the seed's deal pool): per-deal luck is shared too (simulate/funnel/deals.py).
 Deltas are then paired per trial, and the Monte Carlo error of a delta is the spread of the paired
 differences, std(B_i - A_i) / sqrt(n), not sqrt(var A + var B) / sqrt(n) as with independent streams.
 Both are reported so the saving is visible. Only aggregates leave this module.
 
-The engine's per-deal luck (Poisson counts, deal sizes) is not shared between scenarios (docs/scenarios.md),
-so the headline delta is the change in *expected* period revenue given each trial's drawn inputs
+The headline delta is the change in *expected* period revenue given each trial's drawn inputs
 (expected_period_revenue): unbiased for the change in mean revenue, and its paired Monte Carlo error is a
-small fraction of the independent-streams error (tests/unit/test_compare.py).
+small fraction of the independent-streams error; the simulated revenue delta is paired too, and with
+per-deal luck shared its scatter is several times smaller than with independent streams
+(tests/unit/test_compare.py, bench/compare_four.py).
 """
 
 from __future__ import annotations
@@ -136,8 +139,10 @@ def expected_period_revenue(result: SimulationResult) -> np.ndarray:
     """Per trial, the expected target-period revenue given that trial's drawn inputs (rates, volume noise):
     the Poisson mean of its won deals times the mean deal. Averaging out per-deal luck leaves what the inputs
     decide, and those are the draws a shared seed makes common (conditional Monte Carlo)."""
-    mu, sigma = lognormal_params(result.scenario.deal_size.median, result.scenario.deal_size.p90)
-    return result.won_mean[:, result.period_slice()].sum(axis=1) * float(np.exp(mu + sigma**2 / 2))
+    d = result.scenario.deal_size
+    _, sigma = lognormal_params(d.median, d.p90)
+    median = result.deal_median if result.deal_median is not None else d.median  # the trial's, when drawn
+    return result.won_mean[:, result.period_slice()].sum(axis=1) * median * float(np.exp(sigma**2 / 2))
 
 
 def _expected_delta(res_a: SimulationResult, res_b: SimulationResult) -> dict:
@@ -194,8 +199,12 @@ def describe_inputs(scenario: Scenario) -> dict[str, str]:
         season = np.asarray(v.seasonality, dtype=float)
         rows["Seasonality"] = "flat" if np.ptp(season) == 0 else ", ".join(f"{x:g}" for x in season)
         rows["Month-to-month noise"] = f"{v.overdispersion:.0%}"
-    rows["Sales cycle"] = f"median {c.median_days:g} days, P90 {c.p90_days:g} days"
-    rows["Deal size"] = f"median {money(d.median)}, P90 {money(d.p90)}"
+    rows["Sales cycle"] = f"median {c.median_days:g} days, P90 {c.p90_days:g} days" + (
+        f" (median 90% range {c.median_low:g}-{c.median_high:g} days)" if c.is_uncertain else ""
+    )
+    rows["Deal size"] = f"median {money(d.median)}, P90 {money(d.p90)}" + (
+        f" (median 90% range {money(d.median_low)}-{money(d.median_high)})" if d.is_uncertain else ""
+    )
     value = money(t.value) if t.metric == "revenue" else f"{t.value:,.0f} won deals"
     rows["Target"] = f"{value} in {scenario.target_period_label()}"
     rows["Sampling"] = "Latin hypercube" if scenario.sampling == "lhs" else "plain"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpi.wording import chance_in_10, count, format_value, money
+from kpi.wording import article, chance_in_10, count, format_value, money
 from simulate.funnel.goalseek import required_scale
 from simulate.funnel.summary import FunnelSummary
 from simulate.scenario import MONTH_NAMES, CycleLength, DealSize, Scenario, ScenarioError, Stage, Target
@@ -141,7 +141,7 @@ def reverse_funnel(
     if scale:
         change = scale - 1
         sentence = (
-            f"For a **{confidence_pct}%** chance of the target you need about "
+            f"For {article(f'{confidence_pct}%')} **{confidence_pct}%** chance of the target you need about "
             f"**{count(stages['mean'].iloc[0] * scale)} {top_name.lower()} a month** on average, "
             f"{abs(change):.0%} {'more' if change >= 0 else 'fewer'} than planned, with every conversion as it is."
         )

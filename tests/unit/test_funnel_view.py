@@ -110,7 +110,7 @@ def test_reverse_funnel_scales_every_stage_by_the_multiplier_that_reaches_the_ch
     assert reverse.table["Planned per month"].tolist() == [1000, 100, 10]
     assert reverse.table["Needed for 50% chance"].tolist() == [1000, 100, 10]
     assert reverse.table["Needed for 80% chance"].tolist() == [1600, 160, 16]
-    assert reverse.sentence.startswith("For a **80%** chance of the target you need about **1,600 visitors a month**")
+    assert reverse.sentence.startswith("For an **80%** chance of the target you need about **1,600 visitors a month**")
     assert "60% more than planned" in reverse.sentence
 
 

@@ -78,7 +78,7 @@ def run_forecast(
 def headline(metric: str, h: int, total, unit: str) -> str:
     """The forecast first: "Next 12 months: about 9,800 leads; 8 in 10 chance between 8,900 and 10,700."."""
     p10, p50, p90 = (money(v) if unit else count(v) for v in total)
-    what = "" if unit else f" {metric.replace('_', ' ')}"
+    what = "" if unit else f" {escape(metric.replace('_', ' '))}"  # a file column: shown as text
     return f"Next {h} months: about {p50}{what} in total; 8 in 10 chance between {p10} and {p90}."
 
 

@@ -3,6 +3,10 @@
 Conventions (shown on the page and in docs/unit_economics.md):
 - Month = one steady-state month of the plan. New customers are the customers that month's leads eventually
   become (cohort view: spend and the customers it buys are matched, whatever the sales-cycle lag).
+  With the funnel's run given (`funnel=`, what the page and the CLI do), new customers per month are taken
+  from the same trials instead: trial i's won deals per calendar month over the target period (the funnel
+  engine's own draws), with the trial's conversion rates; at other spends they scale with the trial's leads
+  (customers x leads(spend) / leads(current spend)), keeping the trial's luck.
 - Leads: each paid channel gives max_leads x (1 - exp(-spend / (max_leads x initial_cpl))) times a per-trial
   lognormal factor (its 90% range x/÷ (1 + uncertainty)); organic leads cost nothing.
 - Lead -> customer: the product of the funnel's conversion rates from the plan's lead stage to the last stage,
@@ -129,6 +133,9 @@ class EconomicsResult:
     value: CustomerValue
     metrics: dict[str, np.ndarray] = field(repr=False)
     _uniforms: np.ndarray = field(repr=False)  # (trials, 2) common random numbers for counts
+    # set when new customers come from the funnel's trials: those customers and the leads they came from
+    funnel_customers: np.ndarray | None = field(default=None, repr=False)
+    base_leads: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def marketing_spend(self) -> float:
@@ -183,9 +190,18 @@ def _metrics(plan, marketing, customers, paid_customers, value: CustomerValue) -
 
 
 def run_economics(
-    scenario: Scenario, plan: EconomicsPlan | None = None, trials: int = 4_000, seed: int | None = None
+    scenario: Scenario,
+    plan: EconomicsPlan | None = None,
+    trials: int = 4_000,
+    seed: int | None = None,
+    funnel=None,
 ) -> EconomicsResult:
-    """Simulate one month of the plan at its current spend. Same inputs and seed -> identical arrays."""
+    """Simulate one month of the plan at its current spend. Same inputs and seed -> identical arrays.
+
+    `funnel`: the scenario's simulate.funnel run (SimulationResult); when given, new customers per month are
+    the funnel's won deals per month in the same trials (over the target period) and the conversion rates
+    are the funnel's draws, so this page and the funnel page show one future per trial.
+    """
     plan = plan or scenario.economics or EconomicsPlan()
     seed = int(scenario.seed if seed is None else seed)
     if not 100 <= trials <= 1_000_000:
@@ -201,12 +217,46 @@ def run_economics(
     leads_paid = factors * np.array(
         [channel_leads(c, s) for c, s in zip(plan.channels, spends, strict=False)], dtype=float
     )
-    customers, paid = _counts(p_customer, leads_paid.sum(axis=1), plan.organic_leads, count_u)
+    funnel_customers = base_leads = None
+    if funnel is None:
+        customers, paid = _counts(p_customer, leads_paid.sum(axis=1), plan.organic_leads, count_u)
+    else:
+        if funnel.trials < trials:
+            raise ValueError(f"the funnel run has {funnel.trials:,} trials; the economics run needs {trials:,}")
+        p_customer = np.asarray(funnel.rates[:trials, start:]).prod(axis=1)
+        funnel_customers = np.asarray(funnel.won[:trials, funnel.period_slice()], dtype=float).mean(axis=1)
+        base_leads = leads_paid.sum(axis=1) + plan.organic_leads
+        customers = funnel_customers
+        share = np.divide(leads_paid.sum(axis=1), base_leads, out=np.zeros(trials), where=base_leads > 0)
+        paid = customers * share
     value = customer_value(plan, arpa)
     sales_cost, metrics = _metrics(plan, plan.paid_spend, customers, paid, value)
     return EconomicsResult(
-        plan, trials, seed, p_customer, factors, leads_paid, customers, paid, sales_cost, value, metrics, count_u
+        plan,
+        trials,
+        seed,
+        p_customer,
+        factors,
+        leads_paid,
+        customers,
+        paid,
+        sales_cost,
+        value,
+        metrics,
+        count_u,
+        funnel_customers,
+        base_leads,
     )
+
+
+def _scaled(result: EconomicsResult, leads_paid_total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(customers, paid customers) at other paid leads: the funnel's customers scaled by the trial's leads."""
+    organic = result.plan.organic_leads
+    total = leads_paid_total + organic
+    factor = np.divide(total, result.base_leads, out=np.zeros_like(total), where=result.base_leads > 0)
+    customers = result.funnel_customers * factor
+    share = np.divide(leads_paid_total, total, out=np.zeros_like(total), where=total > 0)
+    return customers, customers * share
 
 
 # --- trade-offs: the same trials at other spend levels (common random numbers keep curves smooth) -------------
@@ -236,7 +286,10 @@ def _expected_value(result: EconomicsResult, spends) -> np.ndarray:
     """Per trial: expected customers x LTV - all S&M spend, i.e. customers x (LTV - CAC), at these spends."""
     plan = result.plan
     spends = np.asarray(spends, dtype=float)
-    mean_customers = result.p_customer * (_paid_leads(result, spends) + plan.organic_leads)
+    if result.funnel_customers is not None:
+        mean_customers = _scaled(result, _paid_leads(result, spends))[0]
+    else:
+        mean_customers = result.p_customer * (_paid_leads(result, spends) + plan.organic_leads)
     variable_sales = (
         plan.commission_rate * result.value.first_year_revenue * mean_customers
         if plan.commission_cost is None
@@ -248,6 +301,8 @@ def _expected_value(result: EconomicsResult, spends) -> np.ndarray:
 
 def _customers_at(result: EconomicsResult, spends) -> np.ndarray:
     """Simulated new customers per trial at these spends (same random numbers as the base run)."""
+    if result.funnel_customers is not None:
+        return _scaled(result, _paid_leads(result, spends))[0]
     mean = result.p_customer * (_paid_leads(result, spends) + result.plan.organic_leads)
     return stats.poisson.ppf(result._uniforms[:, 0], mean)
 
@@ -257,7 +312,10 @@ def _at_spend(result: EconomicsResult, spends: np.ndarray) -> dict[str, np.ndarr
     plan = result.plan
     spends = np.asarray(spends, dtype=float)
     leads = _paid_leads(result, spends)
-    customers, paid = _counts(result.p_customer, leads, plan.organic_leads, result._uniforms)
+    if result.funnel_customers is not None:
+        customers, paid = _scaled(result, leads)
+    else:
+        customers, paid = _counts(result.p_customer, leads, plan.organic_leads, result._uniforms)
     marketing = spends.sum(axis=-1)[..., None]
     _, metrics = _metrics(plan, marketing, customers, paid, result.value)
     return {"customers": customers, "value": _expected_value(result, spends), **metrics}
@@ -375,17 +433,28 @@ def spend_for_target(
     return _answer(result, hi)
 
 
+def _per_lead(result: EconomicsResult) -> np.ndarray:
+    """Per trial, new customers per lead: the conversion product, or with the funnel's trials their customers
+    over the plan's leads."""
+    if result.funnel_customers is None:
+        return result.p_customer
+    return np.divide(
+        result.funnel_customers, result.base_leads, out=np.zeros_like(result.base_leads), where=result.base_leads > 0
+    )
+
+
 def channel_comparison(result: EconomicsResult) -> pd.DataFrame:
     """Per channel at current spend: leads, customers, average and marginal CAC (fully loaded) against LTV."""
     plan = result.plan
-    p_mean = float(result.p_customer.mean())
+    per_lead = _per_lead(result)
+    p_mean = float(per_lead.mean())
     mean_customers = float(result.customers.mean())
     sales_per_customer = float(result.sales_cost.mean()) / mean_customers if mean_customers > 0 else np.inf
     ltv = float(np.median(result.value.ltv))
     commission = (
         plan.commission_rate * float(result.value.first_year_revenue.mean()) if plan.commission_cost is None else 0.0
     )
-    net_value = float(np.mean(result.p_customer * (result.value.ltv - commission)))
+    net_value = float(np.mean(per_lead * (result.value.ltv - commission)))
     rows = []
     for k, c in enumerate(plan.channels):
         leads = float(result.leads_paid[:, k].mean())

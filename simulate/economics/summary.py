@@ -144,11 +144,20 @@ def verdicts(
     return tuple(out)
 
 
-def build_economics_view(scenario: Scenario, trials: int | None = None, seed: int | None = None) -> EconomicsView:
-    """Run the plan (scenario.economics or the default) and summarise it for display."""
+def build_economics_view(
+    scenario: Scenario, trials: int | None = None, seed: int | None = None, funnel=None
+) -> EconomicsView:
+    """Run the plan (scenario.economics or the default) and summarise it for display.
+
+    New customers per month come from the funnel's own trials (one future per trial across the app): the
+    scenario's funnel run with the same seed, given as `funnel` or run here."""
+    from simulate.funnel import run as run_funnel
+
     plan = scenario.economics or EconomicsPlan()
-    trials = int(min(trials or scenario.trials, 20_000))
-    result = run_economics(scenario, plan, trials=max(trials, 500), seed=seed)
+    trials = max(int(min(trials or scenario.trials, 20_000)), 500)
+    if funnel is None or funnel.trials < trials:
+        funnel = run_funnel(scenario, trials=trials, seed=seed, stage_trials=0)
+    result = run_economics(scenario, plan, trials=trials, seed=funnel.seed, funnel=funnel)
     table = metrics_table(result)
     best = value_maximising_spend(result)
     target = spend_for_target(result)

@@ -52,3 +52,24 @@ def test_the_split_uses_the_funnels_deals_not_new_ones():
     a, b = simulate_team(s, funnel, seed=1), simulate_team(s, funnel, seed=2)
     np.testing.assert_allclose(a.seat_revenue[:, 0], funnel.period_revenue(), rtol=1e-5)
     np.testing.assert_array_equal(a.seat_revenue, b.seat_revenue)
+
+
+def test_unit_economics_takes_new_customers_from_the_same_trials():
+    from simulate.economics import run_economics
+    from simulate.economics.summary import build_economics_view
+    from simulate.scenario import EconomicsPlan
+
+    s = default_scenario().replace(economics=EconomicsPlan())
+    funnel = run(s, trials=2_000, seed=8)
+    result = run_economics(s, trials=2_000, seed=8, funnel=funnel)
+    period = funnel.won[:, funnel.period_slice()]
+    # trial by trial: new customers a month = the funnel's won deals per month over the target period
+    np.testing.assert_array_equal(result.customers, period.mean(axis=1))
+    # the conversion rates are the funnel's draws in the same trials
+    start = [n.lower() for n in s.stage_names].index(s.economics.lead_stage.lower())
+    np.testing.assert_array_equal(result.p_customer, funnel.rates[:, start:].prod(axis=1))
+    # blended CAC per trial follows from those customers
+    total_cost = s.economics.paid_spend + result.sales_cost
+    np.testing.assert_allclose(result.metrics["cac_blended"], total_cost / result.customers)
+    view = build_economics_view(s, trials=2_000, seed=8, funnel=funnel)
+    assert view.customers["mean"] == pytest.approx(float(period.mean()))

@@ -241,9 +241,9 @@ def load_opportunities(
         }
     )
     used = {getattr(mapping, f) for f in CANONICAL_FIELDS}
-    for extra in columns:
-        if extra not in used and extra not in tidy.columns:
-            tidy[extra] = frame[extra]
+    extras = [c for c in columns if c not in used and c not in tidy.columns]
+    if extras:  # one concat: adding hundreds of columns one by one takes seconds
+        tidy = pd.concat([tidy, frame[extras]], axis=1)
     tidy = tidy[keep].reset_index(drop=True)
     report.extend((line_no, "", "excluded", reason) for line_no, reason in raw.bad_rows)
     report_frame = (

@@ -27,7 +27,7 @@ import pandas as pd
 from crm.errors import CrmImportError
 
 MAX_BYTES = 50 * 1024 * 1024  # 50 MB: far above any CRM export of opportunities
-MAX_COLUMNS = 300  # a CRM export with every field of Salesforce has ~150
+MAX_COLUMNS = 1_000  # a Salesforce "all fields" export has a few hundred; more is not an opportunity list
 MAX_CELLS = 6_000_000  # rows x columns: ~750,000 opportunities of 8 fields, or 3,000,000 days of 2
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # bytes of XML inside an .xlsx
 MAX_CELL_CHARS = 100_000
@@ -371,18 +371,34 @@ def _finish(
             + (" (id, stage, amount, dates)" if kind == "opportunities" else ""),
         )
     changed = 0
-    for column in frame.columns:
-        uniques = pd.unique(frame[column].to_numpy(dtype=object))
-        mapping, dirty = {}, set()
-        for u in uniques:
-            if isinstance(u, str):
-                mapping[u], was_changed = _clean(u)
-                if was_changed:
-                    dirty.add(u)
-        if dirty:
-            changed += int(frame[column].isin(list(dirty)).sum())
-        mapped = frame[column].map(mapping) if mapping else frame[column]
-        frame[column] = mapped.astype(object).where(mapped.notna(), None)
+    cache: dict[str, tuple[object, bool]] = {}
+    cleaned_columns = {}
+    for k in range(frame.shape[1]):  # each distinct text cleaned once
+        cells = frame.iloc[:, k].to_numpy(dtype=object)
+        if len(cells) < 5_000:  # short columns (a wide file): a plain loop beats pandas' per-column overhead
+            out: list[object] = [None] * len(cells)
+            for i, value in enumerate(cells):
+                if isinstance(value, str):
+                    hit = cache.get(value)
+                    if hit is None:
+                        hit = cache[value] = _clean(value)
+                    out[i] = hit[0]
+                    changed += hit[1]
+            cleaned_columns[k] = out
+            continue
+        column = pd.Series(cells, dtype=object)
+        fixes = {}
+        for value in pd.unique(cells):
+            if isinstance(value, str):
+                cleaned, dirty = _clean(value)
+                if cleaned != value:
+                    fixes[value] = (cleaned, dirty)
+        if fixes:
+            hits = column.isin(list(fixes))
+            changed += int(column[hits].map({v: dirty for v, (_, dirty) in fixes.items()}).sum())
+            column = column.where(~hits, column[hits].map({v: cleaned for v, (cleaned, _) in fixes.items()}))
+        cleaned_columns[k] = column.where(column.notna(), None).to_numpy(dtype=object)
+    frame = pd.DataFrame(cleaned_columns, index=frame.index, dtype=object).set_axis(list(frame.columns), axis=1)
     empty = frame.isna().all(axis=1)
     if empty.any():  # rows whose cells held only spaces or control characters
         blank += int(empty.sum())

@@ -88,9 +88,11 @@ def test_random_years_1900_to_2100_finish_with_a_bounded_backtest(page):
     assert "200 rows read = " in texts(at)
 
 
-def test_a_thousand_columns_is_refused_with_the_limit(page):
+def test_a_thousand_columns_forecast_and_more_are_refused_with_the_limit(page):
     at = upload(page, H.wide_export(1000))
-    assert "1,000 columns; at most 300 can be read" in texts(at)
+    assert any(m.label == "P50 bookings" for m in at.metric)
+    at = upload(at, H.wide_export(1001))
+    assert "1,001 columns; at most 1,000 can be read" in texts(at)
 
 
 def test_xlsx_bomb_is_refused_before_unpacking(page):

@@ -50,3 +50,23 @@ def test_rep_names_with_control_characters_are_cleaned(page):
     assert reps is not None
     names = reps.iloc[:, 0].astype(str)
     assert not names.str.contains("\x07|\x1b", regex=True).any()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"[" * 10_000 + b"]" * 10_000,
+        b'{"attainable_share": Infinity, "standards": []}',
+        b'{"attainable_share": 1e999, "standards": []}',
+        b'{"attainable_share": ' + b"9" * 5000 + b', "standards": []}',
+        b'{"attainable_share": 0.7, "standards": [{"kpi": "win_rate", "scope": "rep\\ud800", "target": 0.3}]}',
+        b"PK\x03\x04 not a workbook",
+    ],
+    ids=["nested", "infinity", "1e999", "5000-digits", "lone-surrogate", "fake-xlsx"],
+)
+def test_hostile_standards_imports_give_a_message(app, data):
+    app.run()
+    at = app.switch_page("pages/scorecard.py").run()
+    name = "standards.xlsx" if data.startswith(b"PK") else "standards.json"
+    at = upload(at, "scorecard.import", data, name, "application/json")
+    assert "These standards cannot be imported" in texts(at)

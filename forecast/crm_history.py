@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crm.numbers import parse_numbers
 from forecast.history import HistoryError, ImportIssue
 
 CRM_PIPELINE = Path(__file__).resolve().parents[1] / "data" / "crm" / "sales_pipeline.csv"
@@ -31,7 +32,7 @@ def crm_monthly_history(path: str | Path = CRM_PIPELINE) -> tuple[pd.DataFrame, 
     rows = pd.Series(np.arange(len(table)) + 2, index=table.index)
     engage = pd.to_datetime(table["engage_date"].str.strip(), format="%m/%d/%Y", errors="coerce")
     close = pd.to_datetime(table["close_date"].str.strip(), format="%m/%d/%Y", errors="coerce")
-    value = pd.to_numeric(table["close_value"].str.replace(",", "").str.strip(), errors="coerce")
+    value = parse_numbers(table["close_value"])[0]  # the shared reader every upload uses
     stage = table["deal_stage"].str.strip()
 
     no_engage = engage.isna()

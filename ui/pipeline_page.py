@@ -33,6 +33,7 @@ from ui.render import escape
 BACKTEST_TRIALS = 1_000
 STATUS_CHOICES = ["open", "won", "lost"]
 NOT_IN_FILE = "(not in the file)"
+LAST_GOOD = "pipeline.last_good"  # (data key, ImportResult, file name) of the last upload that imported
 
 # How the page's result tables read (ui.tables): source column -> (title, kind).
 DRIVER_COLUMNS = {
@@ -266,7 +267,7 @@ def load_data() -> tuple[str, crm.ImportResult | None]:
         raw = read_upload(key, data)
     except crm.CrmImportError as exc:
         st.error(f"**{escape(upload.name)}:** {escape(exc.message)}", icon=":material/error:")
-        return "none", None
+        return last_good()
     mapping, date_format = mapping_step(raw, key)
     missing = mapping.missing()
     if missing:
@@ -283,9 +284,20 @@ def load_data() -> tuple[str, crm.ImportResult | None]:
         )
         return "none", None
     except crm.CrmImportError as exc:
-        st.error(escape(exc.message), icon=":material/error:")
+        st.error(f"**{escape(upload.name)}:** {escape(exc.message)}", icon=":material/error:")
+        return last_good()
+    data_key = f"{key}:{hash((mapping, date_format, stage_json))}"
+    st.session_state[LAST_GOOD] = (data_key, result, upload.name)
+    return data_key, result
+
+
+def last_good() -> tuple[str, crm.ImportResult | None]:
+    """After a file that cannot be used: the last upload that could be (said so), or nothing."""
+    if LAST_GOOD not in st.session_state:
         return "none", None
-    return f"{key}:{hash((mapping, date_format, stage_json))}", result
+    data_key, result, name = st.session_state[LAST_GOOD]
+    st.info(f"Still showing the last export that could be read: {escape(name)}.", icon=":material/history:")
+    return data_key, result
 
 
 def import_summary(result: crm.ImportResult) -> None:

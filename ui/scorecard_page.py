@@ -38,6 +38,7 @@ from ui import state
 from ui.render import escape
 
 CHANCE_TRIALS = 4_000
+LAST_GOOD = "scorecard.last_good"  # the last uploaded ScorecardData that could be scored
 STATUS_BADGE = {
     "green": ":green-background[**GREEN**]",
     "amber": ":orange-background[**AMBER**]",
@@ -178,12 +179,22 @@ def choose_data() -> ScorecardData:
         tables, notes = load_uploads(data_key, *blobs, quota, date_format)
     except crm.AmbiguousDateFormat as exc:
         st.warning(f"{escape(exc.message)}: choose it under **CRM date format**.", icon=":material/calendar_month:")
-        st.stop()
+        return _last_good()
     except ValueError as exc:  # CrmImportError, TableError: user-facing messages
         message = getattr(exc, "message", str(exc))
         st.error(f"**This file cannot be used:** {escape(message)}", icon=":material/error:")
+        return _last_good()
+    data = ScorecardData(tables, notes, data_key)
+    st.session_state[LAST_GOOD] = data
+    return data
+
+
+def _last_good() -> ScorecardData:
+    """After files that cannot be used: the last uploads that could be (said so); else the page stops."""
+    if LAST_GOOD not in st.session_state:
         st.stop()
-    return ScorecardData(tables, notes, data_key)
+    st.info("Still scoring the last files that could be read.", icon=":material/history:")
+    return st.session_state[LAST_GOOD]
 
 
 def take_focus(labels: dict[str, str]) -> None:

@@ -114,3 +114,12 @@ def test_accounting_negative_is_excluded_and_the_report_download_is_neutralised(
     at = upload(page, H.accounting_export())
     report = report_table(at)
     assert "negative amount -7,379,000.00" in set(report["reason"])
+
+
+def test_a_bad_upload_keeps_the_last_good_export_on_screen(page):
+    at = upload(page, H.small_export(), "good.csv")
+    at = upload(at, H.wide_export(1001), "wide.csv")
+    said = texts(at)
+    assert "wide.csv:** The file has 1,001 columns" in said or "wide.csv: The file has 1,001 columns" in said
+    assert "Still showing the last export that could be read: good.csv" in said
+    assert any(m.label == "P50 bookings" for m in at.metric)

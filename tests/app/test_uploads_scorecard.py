@@ -70,3 +70,11 @@ def test_hostile_standards_imports_give_a_message(app, data):
     name = "standards.xlsx" if data.startswith(b"PK") else "standards.json"
     at = upload(at, "scorecard.import", data, name, "application/json")
     assert "These standards cannot be imported" in texts(at)
+
+
+def test_a_bad_upload_keeps_scoring_the_last_good_files(page):
+    at = upload(page, KEY, H.small_export(), "crm.csv")
+    at = upload(at, KEY, H.xlsx_bomb(400), "bomb.xlsx", "application/octet-stream")
+    said = texts(at)
+    assert "unpacks to 400 MB" in said and "Still scoring the last files that could be read" in said
+    assert "200 rows read = 200 kept" in said

@@ -119,3 +119,33 @@ def test_every_page_reads_right(browser, app_url, size):
     finally:
         context.close()
     assert not failures, f"pages that do not read right at {width}x{height} (screenshots in {folder}): {failures}"
+
+
+EUROPEAN = ROOT / "tests" / "fixtures" / "crm" / "european_export.csv"
+PICKER_JS = """() => { const box = document.querySelector('.st-key-app-currency');
+  return box ? box.textContent + ' ' + [...box.querySelectorAll('input')].map(i => i.value + ' ' + (i.getAttribute('aria-label') || '')).join(' ') : ''; }"""
+CHECKED_PERIOD_JS = """() => { const box = document.querySelector('.st-key-pipeline-period input:checked');
+  return box ? box.closest('label').innerText.trim() : null; }"""
+
+
+def test_a_euro_export_is_shown_in_euros_for_the_quarter(page, app_url, tmp_path):
+    """Issue 15 journey: a CRM export whose amount column says EUR. Amounts show in euros (the currency follows the
+    column name, and the sidebar says so); Period still reads Quarter after the upload and the answer is the quarter's."""
+    upload = tmp_path / "export_eur.csv"
+    upload.write_bytes(EUROPEAN.read_bytes().replace(b";Amount;", b";Amount EUR;", 1))
+    page.goto(f"{app_url}/pipeline")
+    wait_for_app(page, timeout=LONG)
+    assert page.evaluate(CHECKED_PERIOD_JS) == "Quarter"
+    page.locator(".st-key-pipeline-source").get_by_text("Upload a CRM export").click()
+    wait_for_app(page, timeout=LONG)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.wait_for_selector("text=as the column name 'Amount EUR' says", timeout=LONG)
+    wait_for_app(page, timeout=LONG)
+    headline = page.locator(".st-key-pipeline-headline h3").inner_text()
+    assert "€" in headline and "$" not in headline, headline
+    assert headline.startswith("Q"), headline  # "Q2 2017: ...", the quarter, not a month
+    assert page.evaluate(CHECKED_PERIOD_JS) == "Quarter"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "pipeline_eur_upload.png"))
+    picker = page.evaluate(PICKER_JS)
+    assert "EUR" in picker, picker  # the sidebar's currency picker follows the file

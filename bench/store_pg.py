@@ -14,6 +14,7 @@ gaps, with no error. Prints figures; never fails a build.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -135,6 +136,7 @@ def load_phase(url: str, sessions: int, seconds: float) -> None:
         f"save incl. retries median {statistics.median(latencies) * 1000:.1f} ms, "
         f"p95 {sorted(latencies)[int(0.95 * len(latencies))] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
     )
+    print(f"  (load average {os.getloadavg()[0]:.1f} at the end)")
     for err in errors[:3]:
         print("  error:", err)
     setup.close()
@@ -158,7 +160,10 @@ def main() -> None:
         t1 = time.perf_counter()
         seed(lite, args.scenarios)
         t2 = time.perf_counter()
-        print(f"seeded {args.scenarios} scenarios: PostgreSQL {t1 - t0:.1f} s, SQLite {t2 - t1:.1f} s")
+        print(
+            f"seeded {args.scenarios} scenarios: PostgreSQL {t1 - t0:.1f} s, SQLite {t2 - t1:.1f} s "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        )
         listing(pg, "PostgreSQL")
         listing(lite, "SQLite ref")
         pg.close()

@@ -24,6 +24,7 @@ from simulate.plan.calibrate import (
     WINDOW_MONTHS,
     PlanCalibration,
     calibrate_plan,
+    median_range,
     monthly_history,
     won_cycle_quantiles,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "existing_pipeline",
     "fan_rows",
     "inputs_rows",
+    "median_range",
     "month_win_chances",
     "monthly_history",
     "new_pipeline",

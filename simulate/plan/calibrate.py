@@ -370,7 +370,19 @@ def _cycle(snap: Snapshot, pipe: Calibration, as_of) -> tuple[CycleLength, list[
         ]
     median = max(1.0, median)
     p90 = max(p90, median + 1.0)
-    return CycleLength(median, p90), [
+    n_won = int((snap.closed["outcome"] == WON).sum())
+    cycle = CycleLength(median, p90)
+    if n_won >= 2:
+        spread = 1.6449 * np.sqrt(0.25 / n_won)
+        low, high = won_cycle_quantiles(pipe, (0.5 - spread, 0.5 + spread))
+        low, high = min(low, median - 0.5), max(high, median + 0.5)  # whole days: at least +/- half a day
+        if 0 < low < median < high:
+            cycle = CycleLength(median, p90, max(low, 0.5), high)
+            src = replace(
+                src,
+                method=f"{src.method}; the median's 90% range {cycle.median_low:.0f}-{high:.0f} days (drawn per trial)",
+            )
+    return cycle, [
         CalibratedInput("cycle_median", "Sales cycle median (days)", median, f"{median:.0f} days", src),
         CalibratedInput("cycle_p90", "Sales cycle P90 (days)", p90, f"{p90:.0f} days", src),
     ]
@@ -392,15 +404,33 @@ def _deal_size(recent, closed, start, as_of, given, messages) -> tuple[DealSize,
                 "the export has no amounts on won deals: give the deal size (median and P90), "
                 "e.g. --deal-size 2500:6000 on the command line or in the deal size fields on the page",
             )
-        amounts = won["amount"].to_numpy(float)
+        amounts = np.sort(won["amount"].to_numpy(float))
         median, p90 = float(np.median(amounts)), float(np.quantile(amounts, 0.9))
-        src = Source(len(won), window, "empirical median and 90th percentile of won amounts")
+        low, high = median_range(amounts)
+        src = Source(
+            len(won),
+            window,
+            f"empirical median and 90th percentile of won amounts; the median's 90% range {low:,.0f}-{high:,.0f} "
+            "from order statistics (drawn per trial)",
+        )
     p90 = max(p90, median)
     size = DealSize(median, p90)
+    if given is None and low < median < high:
+        size = DealSize(median, p90, low, high)
     return size, [
         CalibratedInput("deal_median", "Deal size median", median, f"{median:,.0f}", src),
         CalibratedInput("deal_p90", "Deal size P90", p90, f"{p90:,.0f}", src),
     ]
+
+
+def median_range(sorted_values: np.ndarray) -> tuple[float, float]:
+    """Distribution-free 90% range of the median of n sorted values: the order statistics at ranks
+    n/2 -/+ 1.645 sqrt(n)/2 (normal approximation to Binomial(n, 1/2))."""
+    n = len(sorted_values)
+    half = 1.6449 * np.sqrt(n) / 2
+    lo = int(np.clip(np.floor(n / 2 - half), 0, n - 1))
+    hi = int(np.clip(np.ceil(n / 2 + half), 0, n - 1))
+    return float(sorted_values[lo]), float(sorted_values[hi])
 
 
 def _months_text(series: pd.Series) -> str:

@@ -218,8 +218,11 @@ def apply_overrides(cal: PlanCalibration, overrides: dict[str, float] | None) ->
         key = "win_rate" if k == len(stages) - 1 else f"rate_{_column_of(stage.name)}"
         if k > 0 and key in o:
             stages[k] = Stage(stage.name, Rate.point(_fraction(key, o[key])))
-    cycle = CycleLength(o.get("cycle_median", s.cycle.median_days), o.get("cycle_p90", s.cycle.p90_days))
-    size = DealSize(o.get("deal_median", s.deal_size.median), o.get("deal_p90", s.deal_size.p90))
+    cycle, size = s.cycle, s.deal_size  # a what-if is a point: it drops the data's range on that median
+    if "cycle_median" in o or "cycle_p90" in o:
+        cycle = CycleLength(o.get("cycle_median", s.cycle.median_days), o.get("cycle_p90", s.cycle.p90_days))
+    if "deal_median" in o or "deal_p90" in o:
+        size = DealSize(o.get("deal_median", s.deal_size.median), o.get("deal_p90", s.deal_size.p90))
     volume = s.volume
     if any(k in o for k in ("volume_level", "volume_growth", "volume_noise")):
         volume = replace(

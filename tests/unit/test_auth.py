@@ -34,3 +34,11 @@ def test_settings_are_read_leniently():
     assert _as_list("Example.com") == ["example.com"]
     assert _as_list(["@example.com", " ", "B@x.io"]) == ["example.com", "b@x.io"]
     assert _as_list(42) == []
+
+
+def test_xsrf_protection_is_on_in_the_shipped_config():
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["enableXsrfProtection"] is True

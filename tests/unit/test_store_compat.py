@@ -26,3 +26,12 @@ def test_a_store_written_before_the_layout_move_opens_with_every_version(tmp_pat
     full = store.load("Full plan").scenario
     assert full.team is not None and full.economics is not None and full.standards is not None
     assert store.load("Full plan").extras == {"page": {"quota": 150000}}
+
+
+def test_the_upgrade_gives_old_scenarios_to_the_local_user_and_keeps_them_private(tmp_path):
+    path = tmp_path / "scenarios.db"
+    shutil.copyfile(FIXTURES / "store-before-layout-move.db", path)
+    store = ScenarioStore(path)
+    assert {info.owner for info in store.list()} == {"local"}
+    assert all(v.saved_by == "local" for name in store.names() for v in store.versions(name))
+    assert store.as_user("ana@example.com").list() == []

@@ -23,7 +23,7 @@ def uploaded_tables(
 
     date_format: the CRM export's date format (a key of crm.DATE_FORMATS) when detection finds it ambiguous."""
     import crm
-    from kpi.tables import read_activities, read_monthly
+    from kpi.tables import MONTHLY_NUMERIC, read_activities, read_monthly
 
     notes = []
     opportunities = activity_log = monthly_table = None
@@ -34,11 +34,11 @@ def uploaded_tables(
         if opportunities["close_date"].isna().all():
             notes.append("No deal in the CRM export has a close date: win rates and bookings cannot be measured yet.")
     if activities is not None:
-        read = read_activities(activities)
+        read = read_activities(normalised_csv(activities, "activity log", ("response_minutes",)))
         activity_log = read.frame
         notes.append(f"Activity log: {len(read.frame):,} rows; {read.excluded} excluded.")
     if monthly is not None:
-        read = read_monthly(monthly)
+        read = read_monthly(normalised_csv(monthly, "monthly KPI table", MONTHLY_NUMERIC))
         monthly_table = read.frame
         notes.append(f"Monthly table: {len(read.frame)} months; {read.excluded} excluded.")
     tables = Tables(
@@ -48,3 +48,28 @@ def uploaded_tables(
         quota_per_month=quota_per_month or None,
     )
     return tables, notes
+
+
+def normalised_csv(data: bytes, kind: str, numeric: tuple[str, ...]) -> bytes:
+    """The upload as a plain UTF-8 CSV for kpi.tables: read by the shared bounded reader (any encoding, separator,
+    .xlsx; control characters removed) and numbers in the named columns rewritten by the shared number reader, so
+    "1.234,50" is 1234.5 and "(500)" is -500 rather than 1.2345 or unreadable. Text that is not a number is left as
+    it was, for kpi.tables to report. Blank lines are dropped (they are not rows)."""
+    import math
+
+    import pandas as pd
+
+    from crm.numbers import parse_numbers
+    from crm.reading import read_table
+
+    raw = read_table(data, kind=kind)
+    frame = raw.frame.copy()
+    for column in frame.columns:
+        if str(column).strip().lower().replace(" ", "_") in numeric:
+            values, unreadable, _ = parse_numbers(frame[column], separator=raw.separator)
+            text = [
+                original if bad or not isinstance(original, str) else (None if math.isnan(v) else repr(v))
+                for original, v, bad in zip(frame[column], values, unreadable, strict=True)
+            ]
+            frame[column] = pd.Series(text, index=frame.index, dtype=object)
+    return frame.to_csv(index=False).encode("utf-8")

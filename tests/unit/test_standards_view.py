@@ -233,7 +233,16 @@ def test_uploaded_files_become_tables_and_each_says_what_was_excluded():
 
 def test_an_unusable_upload_raises_a_message_for_the_user():
     with pytest.raises(ValueError, match="binary"):
+        uploaded_tables(None, b"\x00\x01\x02 not a csv", None, None)
+    with pytest.raises(ValueError, match="Excel file"):
         uploaded_tables(None, b"PK\x03\x04\x00 not a csv", None, None)
+
+
+def test_uploaded_monthly_numbers_are_read_exactly_as_written():
+    monthly = "month;leads;mqls\n2017-01;1.234,50;860,25\n2017-02;900;12\n".encode()
+    tables, _ = uploaded_tables(None, None, monthly, None)
+    assert tables.monthly["leads"].tolist() == [1234.5, 900.0]  # not 1.2345
+    assert tables.monthly["mqls"].tolist() == [860.25, 12.0]  # not 86025
 
 
 def test_reconcile_explains_green_but_not_attainable_and_gives_the_next_move():

@@ -145,7 +145,7 @@ tables.show_table(quarter_rows(plan, words), key="plan.quarters")
 st.subheader("Calibrated inputs and where they come from")
 tables.show_table(inputs_rows(cal, overrides), key="plan.inputs")
 
-with st.expander("By rep (open deals they own + their share of new deals)"):
+with st.expander("By rep (open deals they own + new deals routed to them through capacity)"):
     if plan.per_rep is None:
         st.info("No owners in the export: nothing to show per rep.")
     else:

@@ -29,7 +29,7 @@ import pandas as pd
 from simulate.funnel import Chance, Distribution, chance_at_least, run, summarize
 from simulate.plan.calibrate import MAX_PLAN_MONTHS, PlanCalibration
 from simulate.plan.sources import PlanInputError
-from simulate.scenario import CycleLength, DealSize, Rate, Scenario, ScenarioError, Stage, Target
+from simulate.scenario import MAX_REPS, CycleLength, DealSize, Rate, RepGroup, Scenario, ScenarioError, Stage, Target
 
 CHUNK_CELLS = 400_000  # trials x deals cells per chunk of the existing-pipeline draw
 PATHS = 1_000  # volume paths handed to the funnel engine (each trial picks one)
@@ -306,7 +306,10 @@ def run_plan(
     ex_b, ex_w, rep_b = ex
     ex_b[:, 0] += cal.booked_so_far
     ex_w[:, 0] += cal.won_so_far
-    reps = _per_rep_table(cal, rep_b, new_b) if per_rep and rep_b is not None else None
+    reps = None
+    if per_rep and rep_b is not None:
+        rep_new = new_deals_per_rep(cal, scenario, months, trials, seed)
+        reps = _per_rep_table(cal, rep_b, new_b, rep_new)
     return PlanResult(
         calibration=cal,
         scenario=scenario,
@@ -424,33 +427,56 @@ def volume_paths(cal: PlanCalibration, scenario: Scenario, months: int, seed: in
     return np.vstack([np.zeros((1, paths.shape[1])), paths]), label
 
 
+def engine_scenario(cal: PlanCalibration, scenario: Scenario, months: int, seed: int) -> Scenario:
+    """The scenario the funnel engine runs for the new pipeline: from the month before the plan (volume 0 there:
+    a cold start) for months + 1 months, volume from `volume_paths`, the target over the whole run."""
+    paths, label = volume_paths(cal, scenario, months, seed)
+    engine = scenario.without_volume_paths().replace(
+        start_month=str(cal.first_month - 1), horizon_months=months + 1, target=Target("revenue", 1.0, "horizon", 1)
+    )
+    return engine.with_volume_paths(paths, label)
+
+
 def new_pipeline(cal: PlanCalibration, scenario: Scenario, months: int, trials: int, seed: int):
     """(bookings, won) trials x months from deals created after as_of: the funnel engine, cold start."""
-    paths, label = volume_paths(cal, scenario, months, seed)
-    before = cal.first_month - 1
-    engine = scenario.without_volume_paths().replace(
-        start_month=str(before), horizon_months=months + 1, target=Target("revenue", 1.0, "horizon", 1)
-    )
-    engine = engine.with_volume_paths(paths, label)
-    result = run(engine, trials, seed, stage_trials=0)
+    result = run(engine_scenario(cal, scenario, months, seed), trials, seed, stage_trials=0)
     return np.asarray(result.revenue[:, 1:], dtype=float), np.asarray(result.won[:, 1:], dtype=np.int64)
 
 
-def _per_rep_table(cal: PlanCalibration, rep_existing: np.ndarray, new_bookings: np.ndarray) -> pd.DataFrame:
-    """Per rep over the plan: existing pipeline (their own open deals, per trial) + their share of new deals
-    (share of deals created in the window), same trials; mean and P10/P50/P90."""
+def new_deals_per_rep(
+    cal: PlanCalibration, scenario: Scenario, months: int, trials: int, seed: int
+) -> np.ndarray | None:
+    """(trials, reps) bookings from new deals per rep (reps in cal.reps' owner order, sorted), through capacity:
+    simulate.capacity.simulate_team splits each trial's new won deals among the reps (one seat per owner, with
+    their tenure, ramp and productivity spread; capacity-limited), on the same engine trials as the plan."""
+    from simulate.capacity import simulate_team
+
+    if cal.reps is None or scenario.team is None or len(cal.reps) > MAX_REPS:
+        return None
+    tenure = cal.reps.set_index("owner")["tenure_months"]
+    team = replace(scenario.team, current_reps=tuple(RepGroup(1, int(tenure[o])) for o in sorted(tenure.index)))
+    engine = engine_scenario(cal, scenario, months, seed).replace(team=team)
+    result = run(engine, trials, seed, stage_trials=0)
+    return np.asarray(simulate_team(engine, result).seat_revenue, dtype=float)[:, : len(tenure)]
+
+
+def _per_rep_table(
+    cal: PlanCalibration, rep_existing: np.ndarray, new_bookings: np.ndarray, rep_new: np.ndarray | None
+) -> pd.DataFrame:
+    """Per rep over the plan: their own open deals (per trial) + new deals routed to them through capacity (per
+    trial, same trials; without a team, their share of deals created in the window); mean and P10/P50/P90."""
     reps = cal.reps.set_index("owner").sort_index()
-    share = reps["created_share"].to_numpy(float)
-    total_new = new_bookings.sum(axis=1)
+    if rep_new is None:
+        rep_new = np.outer(new_bookings.sum(axis=1), reps["created_share"].to_numpy(float))
     rows = []
     for i, owner in enumerate(reps.index):
-        total = rep_existing[:, i] + share[i] * total_new
+        total = rep_existing[:, i] + rep_new[:, i]
         q = np.percentile(total, [10, 50, 90])
         rows.append(
             {
                 "owner": owner,
                 "existing_mean": float(rep_existing[:, i].mean()),
-                "new_mean": float(share[i] * total_new.mean()),
+                "new_mean": float(rep_new[:, i].mean()),
                 "bookings_mean": float(total.mean()),
                 "bookings_p10": q[0],
                 "bookings_p50": q[1],

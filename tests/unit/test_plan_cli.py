@@ -87,3 +87,25 @@ def test_crps_matches_the_normal_closed_form():
         exact = y * (2 * stats.norm.cdf(y) - 1) + 2 * stats.norm.pdf(y) - 1 / np.sqrt(np.pi)
         assert crps_from_samples(x, y) == pytest.approx(exact, abs=0.015)
     assert crps_from_samples(np.full(10, 4.0), 1.0) == pytest.approx(3.0)  # a point forecast: absolute error
+
+
+def test_monthly_table_and_forecast_volume(capsys):
+    code, out, err = run_cli(
+        capsys, "calibrate", CRM, "--as-of", "2017-09-30", "--monthly", "data/activities/monthly_kpis_synthetic.csv",
+        "--volume", "forecast",
+    )  # fmt: skip
+    assert code == 0, err
+    payload = json.loads(out)
+    assert [s["name"] for s in payload["scenario"]["stages"]] == [
+        "Visitors",
+        "Leads",
+        "MQL",
+        "SQL",
+        "Opportunity",
+        "Won",
+    ]
+    sources = {s["key"]: s for s in payload["sources"]}
+    assert sources["rate_leads"]["source"]["data"] == "monthly table"
+    assert sources["volume_forecast"]["source"]["method"] == payload["volume_verdict"] != ""
+    code, out, err = run_cli(capsys, "calibrate", CRM, "--as-of", "2017-09-30", "--monthly", "no/such.csv")
+    assert code == 2 and "no/such.csv" in err and err.count("\n") == 1

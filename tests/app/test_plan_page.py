@@ -83,6 +83,17 @@ def test_open_on_the_funnel_page_carries_the_calibrated_scenario(page):
     assert scenario.stage_names == ["Opportunity", "Won"] and scenario.start_month == "2017-10"
 
 
+@pytest.mark.parametrize("path", ["pages/capacity.py", "pages/unit_economics.py"])
+def test_capacity_and_unit_economics_open_on_the_calibrated_scenario(page, path):
+    at = page
+    at.button(key=f"plan.go.{path}").click().run()
+    no_exceptions(at)
+    scenario = at.session_state["_scenario"]
+    assert scenario.name == "Plan from the bundled example as of 2017-09-30"
+    assert sum(g.count for g in scenario.team.current_reps) == 30  # the owners of the export
+    assert not at.error
+
+
 def test_saving_keeps_the_data_and_reopening_uses_it(page):
     at = page
     at.button(key="FormSubmitter:plan.save_form-Save the plan with its data").click().run()

@@ -113,8 +113,8 @@ except (PlanInputError, ScenarioError) as exc:
 
 name = plan_page.plan_name(keep["label"], as_of)
 scenario = plan_page.plan_scenario(plan, name, current)
-if current.name.startswith(plan_page.PLAN_PREFIX) and scenario != current:
-    state.publish(scenario)  # a plan on screen: the link follows its what-ifs
+if (overrides or current.name.startswith(plan_page.PLAN_PREFIX)) and scenario != current:
+    state.publish(scenario)  # a what-if, or a plan already on screen: the link follows the plan and its what-ifs
 
 # --- the answer -------------------------------------------------------------------------------------------
 head = st.container(key="plan-headline")

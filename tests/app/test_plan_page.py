@@ -56,6 +56,26 @@ def test_a_what_if_moves_the_plan_and_the_link(page):
     assert inputs.loc[inputs["Input"] == "Win rate (Opportunity -> Won)", "What-if"].iloc[0] == "80.0%"
 
 
+def test_a_link_keeps_the_what_if(page, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP, TIMEOUT
+
+    at = page
+    next(n for n in at.number_input if n.key.endswith(".deal_median")).set_value(1500.0).run()
+    link = at.query_params["s"]
+    link = link[0] if isinstance(link, list) else link
+    fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    fresh.query_params["s"] = link
+    fresh.run()
+    fresh.switch_page(PAGE)
+    fresh.run()
+    no_exceptions(fresh)
+    assert fresh.date_input(key="plan.as_of").value == datetime.date(2017, 9, 30)
+    inputs = fresh.dataframe[1].value
+    assert inputs.loc[inputs["Input"] == "Deal size median", "What-if"].iloc[0] == "1,500"
+
+
 def test_forecast_call_words_are_configurable(page):
     at = page
     at.text_input(key="plan.w.commit").set_value("Floor")

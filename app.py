@@ -74,7 +74,7 @@ def sidebar() -> None:
 
 state.current()  # read the link (if any) before anything is drawn
 if state.link_error():
-    st.warning(escape(state.link_error()))
+    st.warning(state.link_error())  # app text; the names it quotes are escaped where it is written (ui.state)
 navigation = st.navigation(
     {
         section: [st.Page(path, title=title, icon=icon) for path, title, icon in pages]

@@ -81,7 +81,7 @@ class ImportResult:
         """Counts per action and reason kind (the reason without row-specific values)."""
         if self.report.empty:
             return pd.DataFrame({"action": [], "reason": [], "rows": []})
-        kinds = self.report["reason"].str.replace(r"'[^']*'|\"[^\"]*\"|\d[\d/.\-]*", "…", regex=True)
+        kinds = self.report["reason"].str.replace(r"'[^']*'|\"[^\"]*\"|-?\d[\d/.,:\-]*", "…", regex=True)
         return (
             self.report.assign(reason=kinds)
             .groupby(["action", "reason"], sort=False)

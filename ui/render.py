@@ -76,6 +76,7 @@ def with_currency(spec: dict) -> dict:
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&^=/@])")
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|file|javascript|data)(?=\\:)|\bwww(?=\\\.)|\\@)")
 
 
 def escape(value: object) -> str:
@@ -85,4 +86,6 @@ def escape(value: object) -> str:
     surrogates (which cannot be sent to the browser) become U+FFFD."""
     text = _SURROGATE.sub("\ufffd", str(value))
     text = _INVISIBLE.sub("", text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "))
-    return _MARKDOWN.sub(r"\\\1", text)
+    # GitHub-style autolinks (http://..., www...., a@b.c) survive backslash escapes: a zero-width space after the
+    # scheme, "www" or "@" stops them without changing what is seen.
+    return _AUTOLINK.sub("\\1\u200b", _MARKDOWN.sub(r"\\\1", text))

@@ -14,6 +14,7 @@ import streamlit as st
 
 from simulate.scenario import Scenario, ScenarioError, default_scenario
 from ui import codec
+from ui.render import escape
 
 SCENARIO_KEY = "_scenario"
 ERROR_KEY = "_scenario_link_error"
@@ -118,7 +119,7 @@ def load(scenario: Scenario) -> None:
     scenario, note = fit_for_app(scenario)
     publish(scenario)
     if note:
-        st.session_state[ERROR_KEY] = f"'{scenario.name}' was opened with changes: {note}."
+        st.session_state[ERROR_KEY] = f"'{escape(scenario.name)}' was opened with changes: {note}."
     else:
         st.session_state.pop(ERROR_KEY, None)
 

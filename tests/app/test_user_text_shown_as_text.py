@@ -23,7 +23,8 @@ HOSTILE = [
 def test_escape_leaves_no_markdown_that_acts(name):
     text = escape(name)
     assert re.search(r"(?<!\\)[!\[\]()$:<>/]", text) is None  # every character markdown acts on is escaped
-    assert text.replace("\\", "") == name  # shown literally: only backslashes added
+    assert text.replace("\\", "").replace("\u200b", "") == name  # shown literally: escapes and zero-width spaces
+    assert "http:" not in text.replace("\\", "")  # no autolink: a zero-width space follows the scheme
 
 
 @pytest.mark.parametrize("name", HOSTILE[:2])

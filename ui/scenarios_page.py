@@ -15,7 +15,17 @@ from pandas.io.formats.style import Styler
 from kpi.wording import money, percent
 from simulate.decide import Comparison
 from simulate.scenario import Scenario
-from store import ORG, ImportProblems, ScenarioInfo, ScenarioStore, StoreError, VersionInfo, export_json, import_json
+from store import (
+    LOCAL_USER,
+    ORG,
+    ImportProblems,
+    ScenarioInfo,
+    ScenarioStore,
+    StoreError,
+    VersionInfo,
+    export_json,
+    import_json,
+)
 from ui import analysis_cache, state, store_panel
 from ui.render import escape
 
@@ -90,6 +100,8 @@ def sharing_panel(store: ScenarioStore, info: ScenarioInfo) -> None:
                 f"Owned by {info.owner}; you {ROLE_WORDS.get(info.role, info.role)}. Only the owner changes sharing."
             )
             return
+        if store.user == LOCAL_USER:
+            st.caption("Without sign-in everyone here is the local user: sharing is for people who sign in.")
         try:
             current = store.sharing(info.id)
         except StoreError as exc:

@@ -54,7 +54,7 @@ def errors_in_se(ours: np.ndarray, ref: np.ndarray) -> list[float]:
     for q in (0.1, 0.5, 0.9):
         x = np.quantile(ours, q)
         se = np.sqrt(q * (1 - q) * (1 / len(ours) + 1 / len(ref)))
-        out.append((q - float(np.mean(ref < x))) / se)  # > 0: the engine's quantile is too high
+        out.append((q - float(np.mean(ref < x))) / se)  # > 0: the engine's quantile is below the reference's
     return out
 
 
@@ -90,7 +90,7 @@ def main() -> None:
             code = BEFORE_CHILD.format(path=args.before, spread=spread, trials=ENGINE_TRIALS, out=out)
             subprocess.run([sys.executable, "-c", code], check=True)
             print(row("before (FW, 30.44-day)", np.load(out), ref))
-    print(json.dumps({"note": "error in SE > 0 means the engine's quantile is above the reference's"}))
+    print(json.dumps({"note": "error in SE > 0 means the engine's quantile is below the reference's"}))
 
 
 if __name__ == "__main__":

@@ -168,9 +168,7 @@ async def crowd(browser, url: str, sessions: int, base_value: int):
     return load_times, input_times, errors
 
 
-async def bench(
-    url: str, server_pid: int, sessions: int, trial_counts: list[int], settle: float, nice: int
-) -> None:
+async def bench(url: str, server_pid: int, sessions: int, trial_counts: list[int], settle: float, nice: int) -> None:
     sampler = RssSampler(server_pid)
     sampler.start()
     async with async_playwright() as p:
@@ -193,7 +191,19 @@ async def bench(
             await asyncio.sleep(settle)
             after = rss_mb(server_pid)
             rows.append(
-                (trials, one_open, one_input, len(input_times), load_times, input_times, peak, after, load_before, wall, cpu)
+                (
+                    trials,
+                    one_open,
+                    one_input,
+                    len(input_times),
+                    load_times,
+                    input_times,
+                    peak,
+                    after,
+                    load_before,
+                    wall,
+                    cpu,
+                )
             )
             if errors:
                 print(f"  {trials:,} trials: not served: {sorted(set(errors))}")
@@ -202,8 +212,10 @@ async def bench(
     print()
     print(f"{sessions} sessions at once, funnel page, each changing 'Visitors per month' to its own value;")
     print(f"browsers at nice {nice}, RSS read {settle:.0f} s after every page closed")
-    print("| trials | served | input->headline p50 / p95 (20 at once) | alone | p50 ratio | first load p50 / p95 | alone "
-          "| RSS peak | RSS after close (baseline) | load avg before | wall (server CPU) |")
+    print(
+        "| trials | served | input->headline p50 / p95 (20 at once) | alone | p50 ratio | first load p50 / p95 | alone "
+        "| RSS peak | RSS after close (baseline) | load avg before | wall (server CPU) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for trials, one_open, one_input, served, loads, inputs, peak, after, load_before, wall, cpu in rows:
         ratio = pct(inputs, 0.5) / one_input if one_input == one_input and inputs else float("nan")

@@ -121,7 +121,9 @@ def load_json(
     """Parse untrusted JSON; ScenarioError(what, message) for anything refused (never another exception)."""
     if isinstance(text, (bytes, bytearray)):
         if len(text) > max_bytes:
-            raise ScenarioError(what, f"larger than {max_bytes / 1e6:g} MB; a scenario or standards file is much smaller")
+            raise ScenarioError(
+                what, f"larger than {max_bytes / 1e6:g} MB; a scenario or standards file is much smaller"
+            )
         try:
             text = bytes(text).decode("utf-8-sig")
         except UnicodeDecodeError:

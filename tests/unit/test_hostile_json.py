@@ -138,7 +138,10 @@ def test_names_are_cleaned_where_they_enter_and_the_change_reported(case):
 def test_clean_text_leaves_ordinary_text_alone():
     for text in ("Base plan", "Pipeline Q3 — EMEA (€)", "日本の計画", "emoji \U0001f680 ok"):
         assert clean_text(text) == (text, [])
-    assert clean_text("a\x00b\x85c\u2028d") == ("abc d", ["turned 1 tab or line break into spaces", "removed 2 control characters"])
+    assert clean_text("a\x00b\x85c\u2028d") == (
+        "abc d",
+        ["turned 1 tab or line break into spaces", "removed 2 control characters"],
+    )
 
 
 def test_a_name_made_only_of_control_characters_is_refused_by_name():
@@ -216,7 +219,15 @@ def _assert_one_line(out: subprocess.CompletedProcess, words: str) -> None:
     assert words in lines[0], lines[0]
 
 
-CLI_CASES = ["deep array", "deep object", "deep in a section", "trials Infinity", "seed 1e999", "trials 5,000 digits", "not UTF-8"]
+CLI_CASES = [
+    "deep array",
+    "deep object",
+    "deep in a section",
+    "trials Infinity",
+    "seed 1e999",
+    "trials 5,000 digits",
+    "not UTF-8",
+]
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +235,9 @@ def corpus(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     for k, case in enumerate(list(REFUSED) + list(CLEANED)):
         text = (REFUSED.get(case) or CLEANED[case])[0]
-        (folder / f"{k:02d}.json").write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
+        (folder / f"{k:02d}.json").write_bytes(
+            text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+        )
     return folder
 
 

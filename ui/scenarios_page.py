@@ -81,7 +81,8 @@ def save_form(store: ScenarioStore, scenario: Scenario) -> None:
     here = store_panel.opened()
     if here and here["role"] == "viewer" and here["name"].casefold() == scenario.name.casefold():
         st.caption(
-            f"'{here['name']}' is {here['owner']}'s and you can only view it: save under a new name to keep your changes."
+            f"'{escape(here['name'])}' is {escape(here['owner'])}'s and you can only view it: "
+            "save under a new name to keep your changes."
         )
     name = st.text_input("Name", value=scenario.name, key="scenarios.save_name", max_chars=120)
     note = st.text_input("Note (optional)", key="scenarios.save_note", placeholder="What changed?")
@@ -89,7 +90,7 @@ def save_form(store: ScenarioStore, scenario: Scenario) -> None:
         store, scenario, label="Save as new version", key="scenarios.save", name=name, note=note, type="primary"
     )
     if saved is not None:
-        st.success(f"Saved '{saved[0]}' (version {saved[1]}).")
+        st.success(f"Saved '{escape(saved[0])}' (version {saved[1]}).")
 
 
 def sharing_panel(store: ScenarioStore, info: ScenarioInfo) -> None:
@@ -97,7 +98,8 @@ def sharing_panel(store: ScenarioStore, info: ScenarioInfo) -> None:
     with st.expander("Sharing", icon=":material/group:"):
         if info.role != "owner":
             st.caption(
-                f"Owned by {info.owner}; you {ROLE_WORDS.get(info.role, info.role)}. Only the owner changes sharing."
+                f"Owned by {escape(info.owner)}; you {ROLE_WORDS.get(info.role, info.role)}. "
+                "Only the owner changes sharing."
             )
             return
         if store.user == LOCAL_USER:
@@ -105,7 +107,7 @@ def sharing_panel(store: ScenarioStore, info: ScenarioInfo) -> None:
         try:
             current = store.sharing(info.id)
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(escape(exc))
             return
         org = st.selectbox(
             "The whole organisation",
@@ -134,7 +136,7 @@ def _share(store: ScenarioStore, info: ScenarioInfo, who: str, role: str | None)
         store.share(info.id, who, role)
         st.rerun()
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(escape(exc))
 
 
 def saved_tab(store: ScenarioStore, scenario: Scenario) -> None:
@@ -147,7 +149,7 @@ def saved_tab(store: ScenarioStore, scenario: Scenario) -> None:
         try:
             infos = store.list()
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(escape(exc))
             return
         if not infos:
             st.info("No saved scenarios yet. Save the current one on the right.")
@@ -161,7 +163,7 @@ def saved_tab(store: ScenarioStore, scenario: Scenario) -> None:
         try:
             versions = store.versions(info.id)
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(escape(exc))
             return
         labels = version_labels(versions)
         version = st.selectbox("Version", list(labels), format_func=labels.get, key="scenarios.version")
@@ -199,7 +201,7 @@ def _act(action) -> None:
     try:
         action()
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(escape(exc))
         return
     st.rerun()
 
@@ -211,7 +213,7 @@ def compare_options(store: ScenarioStore | None) -> tuple[list, dict]:
         try:
             labels.update({i.id: store_panel.label(i) for i in store.list()})
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(escape(exc))
     return list(labels), labels
 
 

@@ -20,6 +20,7 @@ import streamlit as st
 from simulate.scenario import Scenario
 from store import ENV_URL, Saved, ScenarioStore, StoreError, VersionConflict, default_data_dir
 from ui import auth, state
+from ui.render import escape
 
 PICK_KEY = "store_panel.pick"
 OPENED_KEY = "_store_opened"  # {"id", "version", "name", "owner", "role"} of the stored scenario on screen
@@ -48,7 +49,7 @@ def get_store() -> ScenarioStore | None:
     try:
         base = _open(None, url) if url else _open(str(default_data_dir() / "scenarios.db"), None)
     except StoreError as exc:
-        st.error(f"Saved scenarios are unavailable: {exc}", icon=":material/database:")
+        st.error(f"Saved scenarios are unavailable: {escape(exc)}", icon=":material/database:")
         return None
     try:
         return base.as_user(auth.current_user())
@@ -59,9 +60,9 @@ def get_store() -> ScenarioStore | None:
 def status_message(store: ScenarioStore) -> None:
     """Say why saving (or reading) is impossible, when it is."""
     if store.unavailable:
-        st.warning(f"Saved scenarios are unavailable: {store.unavailable}.", icon=":material/database:")
+        st.warning(f"Saved scenarios are unavailable: {escape(store.unavailable)}.", icon=":material/database:")
     elif store.read_only:
-        st.info(f"Saved scenarios are read-only: {store.read_only}.", icon=":material/lock:")
+        st.info(f"Saved scenarios are read-only: {escape(store.read_only)}.", icon=":material/lock:")
 
 
 def remember(saved: Saved) -> None:
@@ -108,7 +109,7 @@ def _do_save(store: ScenarioStore, scenario: Scenario, target: str | int, expect
         return None
     except StoreError as exc:
         st.session_state.pop(CONFLICT_KEY, None)
-        st.error(str(exc))
+        st.error(escape(exc))
         return None
     saved_name = scenario.name if isinstance(target, int) else " ".join(str(target).split())
     try:
@@ -149,14 +150,14 @@ def save_button(
     result = None
     conflict = st.session_state.get(CONFLICT_KEY)
     if conflict and conflict["button"] == key:
-        st.error(conflict["message"], icon=":material/sync_problem:")
+        st.error(escape(conflict["message"]), icon=":material/sync_problem:")
         if st.button(f"Save mine as version {conflict['latest'] + 1}", key=f"{key}_anyway", disabled=disabled):
             result = _do_save(store, scenario, conflict["target"], conflict["latest"], note, key)
     if clicked:
         try:
             target, expected = _target(store, name)
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(escape(exc))
             return None
         result = _do_save(store, scenario, target, expected, note, key)
         if result is None and st.session_state.get(CONFLICT_KEY, {}).get("button") == key:
@@ -177,7 +178,7 @@ def scenario_picker() -> None:
     try:
         infos = store.list()
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(escape(exc))
         return
     current = state.current()
     with st.expander("Saved scenarios", icon=":material/folder_open:"):
@@ -197,16 +198,16 @@ def scenario_picker() -> None:
                     open_saved(store, int(pick))
                     st.rerun()
                 except StoreError as exc:
-                    st.error(str(exc))
+                    st.error(escape(exc))
         elif not store.unavailable:
             st.caption("Nothing saved yet.")
         saved = save_button(
             store,
             current,
-            label=f"Save '{current.name}'",
+            label=f"Save '{escape(current.name)}'",
             key="store_panel.save",
             width="stretch",
             help="Saves a new version; earlier versions are kept. Rename, copy or share on the Scenarios page.",
         )
         if saved is not None:
-            st.toast(f"Saved '{saved[0]}' as version {saved[1]}.")
+            st.toast(f"Saved '{escape(saved[0])}' as version {saved[1]}.")

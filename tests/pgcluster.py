@@ -51,7 +51,8 @@ class PgCluster:
         self._names = itertools.count(1)
 
     def _run(self, *args: str) -> None:
-        done = subprocess.run([*self._as, *args], capture_output=True, text=True, timeout=120)
+        # cwd: the postgres user may not be allowed into the folder the tests run from
+        done = subprocess.run([*self._as, *args], cwd=self.root, capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed: {done.stdout}{done.stderr}")
 

@@ -15,6 +15,7 @@ from pptx.util import Emu, Inches, Pt
 from kpi.wording import money
 from report.content import ReportContent, comparison_rows
 from report.render import chart_png
+from report.safe import clean_text
 
 NAVY = RGBColor(0x08, 0x30, 0x6B)
 GREY = RGBColor(0x59, 0x59, 0x59)
@@ -44,7 +45,7 @@ def _text(
     paragraph = frame.paragraphs[0]
     paragraph.alignment = align
     run = paragraph.add_run()
-    run.text = text
+    run.text = clean_text(text)  # names with control characters or lone surrogates cannot break the XML
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.color.rgb = colour
@@ -54,7 +55,7 @@ def _slide(prs: Presentation, title: str, content: ReportContent):
     slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
     heading = slide.shapes.title
     heading.left, heading.top, heading.width, heading.height = MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.9)
-    heading.text = title
+    heading.text = clean_text(title)
     paragraph = heading.text_frame.paragraphs[0]
     paragraph.alignment = PP_ALIGN.LEFT
     for run in paragraph.runs:
@@ -97,7 +98,7 @@ def _table(
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             cell = table.cell(r, c)
-            cell.text = str(value)
+            cell.text = clean_text(str(value))
             cell.margin_top = cell.margin_bottom = Inches(0.03)
             for paragraph in cell.text_frame.paragraphs:
                 for run in paragraph.runs:

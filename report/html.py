@@ -7,11 +7,18 @@ SVG images embedded as data: URIs, and a Content-Security-Policy forbids scripts
 from __future__ import annotations
 
 import base64
-from html import escape
+from html import escape as _html_escape
 
 from kpi.wording import money
 from report.content import ReportContent, comparison_rows
 from report.render import chart_svg
+from report.safe import clean_text
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, with control characters and lone surrogates cleaned so the page always encodes."""
+    return _html_escape(clean_text(str(text)))
+
 
 CSS = """
 body { font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; margin: 0; color: #222; background: #fff; }

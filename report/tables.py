@@ -24,6 +24,7 @@ EXCEL_MAX_TRIALS = 10_000  # raw trials in a workbook (openpyxl: ~1 s per 10,000
 def summary_frame(head: FunnelSummary, scenario_name: str, trials: int, seed: int) -> pd.DataFrame:
     """One row per headline quantity: mean, P10, P50, P90, Monte Carlo error."""
     rows = []
+    scenario_name = clean_text(scenario_name)  # a lone surrogate cannot even enter a pandas string column
     for name, dist in (("revenue", head.revenue), ("won_deals", head.won_deals)):
         rows.append(
             {

@@ -308,3 +308,35 @@ def test_trials_workbook_is_capped_and_says_so():
         n.startswith(f"Trials sheet: the first {EXCEL_MAX_TRIALS:,} of {EXCEL_MAX_TRIALS + 5_000:,}") for n in notes
     )
     assert seconds < 30
+
+
+def _hostile_scenario():
+    from simulate.scenario import default_scenario
+
+    return default_scenario().replace(name="A\x07B \udc80 =cmd|' /C calc'!A0", trials=1000)
+
+
+def test_summary_csv_and_workbook_cannot_fail_on_a_name():
+    from report.tables import summary_frame, workbook
+    from simulate.funnel import funnel_summary
+    from simulate.funnel import run as run_funnel
+
+    scenario = _hostile_scenario()
+    result = run_funnel(scenario, stage_trials=0)
+    head = funnel_summary(result)
+    text = to_csv(summary_frame(head, scenario.name, result.trials, result.seed)).decode()
+    assert "AB \ufffd =cmd|' /C calc'!A0" in text and "\x07" not in text  # cleaned where it is written
+    book = openpyxl.load_workbook(io.BytesIO(workbook(result, head)), read_only=True)
+    assert next(book["Summary"].iter_rows(min_row=2, max_row=2, values_only=True))[0] == "AB \ufffd =cmd|' /C calc'!A0"
+
+
+@pytest.mark.slow
+def test_deck_and_html_report_cannot_fail_on_a_name():
+    from report.content import build_content
+    from report.deck import build_deck
+    from report.html import build_html
+
+    content = build_content(_hostile_scenario(), with_tornado=False)
+    assert len(build_deck(content)) > 10_000
+    page = build_html(content)
+    assert "AB \ufffd =cmd" in page and "\x07" not in page

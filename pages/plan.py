@@ -10,7 +10,15 @@ import streamlit as st
 
 from charts import plan as charts
 from kpi.wording import chance_in_10, money
-from simulate.plan import MAX_PLAN_MONTHS, PlanInputError, fan_rows, inputs_rows, plan_sentence, quarter_rows
+from simulate.plan import (
+    MAX_PLAN_MONTHS,
+    PlanInputError,
+    fan_rows,
+    inputs_rows,
+    missing_amounts_message,
+    plan_sentence,
+    quarter_rows,
+)
 from simulate.scenario import ScenarioError, Target
 from ui import plan_page, render, state, tables
 from ui.entry import require_app
@@ -29,6 +37,10 @@ data_key, result, keep = plan_page.load_data()
 if result is None:
     st.stop()
 opp = result.opportunities
+problem = missing_amounts_message(result.report, opp)
+if problem:
+    st.error(f"**Cannot calibrate:** {escape(problem)}.", icon=":material/payments:")
+    st.stop()
 saved = plan_page.saved_plan()
 monthly_key, monthly, monthly_bytes = plan_page.monthly_step(saved)
 note = plan_page.link_without_data(keep["label"])

@@ -74,15 +74,11 @@ def calibrated(args: argparse.Namespace):
 def _check_amounts(imported) -> None:
     """The importer leaves out won deals without an amount; when that is all of them, say so (and what to do)."""
     from simulate.cli.common import UsageError
+    from simulate.plan import missing_amounts_message
 
-    report = imported.report
-    dropped = int(report["reason"].astype(str).str.contains("won deal with missing amount").sum()) if len(report) else 0
-    if dropped and not (imported.opportunities["status"] == "won").any():
-        raise UsageError(
-            f"the export has no amounts on won deals ({dropped:,} won deals left out by the import): map the amount "
-            "column (--map amount=COLUMN); without amounts the deal size must be given (--deal-size MEDIAN:P90) "
-            "and the import must keep won deals"
-        )
+    message = missing_amounts_message(imported.report, imported.opportunities)
+    if message:
+        raise UsageError(f"{message} (--map amount=COLUMN, --deal-size MEDIAN:P90)")
 
 
 def _deal_size(text: str | None) -> tuple[float, float] | None:

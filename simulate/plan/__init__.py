@@ -25,6 +25,7 @@ from simulate.plan.calibrate import (
     PlanCalibration,
     calibrate_plan,
     median_range,
+    missing_amounts_message,
     monthly_history,
     won_cycle_quantiles,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "fan_rows",
     "inputs_rows",
     "median_range",
+    "missing_amounts_message",
     "month_win_chances",
     "monthly_history",
     "new_deals_per_rep",

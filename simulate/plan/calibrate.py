@@ -229,6 +229,19 @@ def calibrate_plan(
     )
 
 
+def missing_amounts_message(report: pd.DataFrame, opportunities: pd.DataFrame) -> str | None:
+    """When the import left out every won deal for a missing amount: what happened and what to do; else None."""
+    if report is None or len(report) == 0 or (opportunities["status"] == "won").any():
+        return None
+    dropped = int(report["reason"].astype(str).str.contains("won deal with missing amount").sum())
+    if not dropped:
+        return None
+    return (
+        f"the export has no amounts on won deals ({dropped:,} won deals left out by the import): map the amount "
+        "column; without amounts the deal size must be given and the import must keep won deals without an amount"
+    )
+
+
 # --- pieces ------------------------------------------------------------------------------------------
 def _with_given_sizes(opportunities: pd.DataFrame, as_of: pd.Timestamp, deal_size) -> pd.DataFrame:
     """Without won amounts before as_of a deal size must be given; then won deals carry its median (the pipeline

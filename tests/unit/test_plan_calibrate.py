@@ -255,3 +255,14 @@ def test_the_median_range_covers_the_true_median_as_often_as_its_order_statistic
     cal = calibrate_plan(crm.bundled_example().opportunities, "2017-09-30")
     size, cycle = cal.scenario.deal_size, cal.scenario.cycle
     assert size.median_low < size.median < size.median_high and cycle.median_low < cycle.median_days < cycle.median_high
+
+
+def test_import_without_amounts_says_so():
+    """crm.load_opportunities leaves out won deals without an amount; the plan says why it cannot calibrate."""
+    from simulate.plan import missing_amounts_message
+
+    imported = crm.load_opportunities(synthetic_export(amounts=False))
+    message = missing_amounts_message(imported.report, imported.opportunities)
+    assert message is not None and "no amounts on won deals" in message and "deal size must be given" in message
+    fine = crm.load_opportunities(synthetic_export())
+    assert missing_amounts_message(fine.report, fine.opportunities) is None

@@ -1,5 +1,6 @@
 """Two `streamlit run app.py` servers on different ports sharing one PostgreSQL store (a throwaway cluster):
-a scenario saved on one appears on the other, and a name with HTML in it is shown as text on both.
+a scenario saved on one appears on the other, a name with HTML in it is shown as text on both, and two people
+saving the same version at once on the two servers get a conflict shown, not a lost version.
 
 Without PostgreSQL's binaries this test is skipped, except under CI=true (.ci/run installs PostgreSQL).
 Ports: Streamlit 8645-8649.
@@ -54,6 +55,13 @@ def open_saved_in_sidebar(page, label: str) -> None:
     wait_for_app(page)
 
 
+def save_in_sidebar(page) -> None:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    if sidebar.locator('[data-testid="stExpander"] details[open]').count() == 0:
+        sidebar.locator('[data-testid="stExpander"] summary').filter(has_text="Saved scenarios").click()
+    page.locator(".st-key-store_panel-save").get_by_role("button").click()
+
+
 def test_a_scenario_saved_on_one_server_appears_on_the_other(two_servers, browser):
     first, second, url = two_servers
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -87,6 +95,18 @@ def test_a_scenario_saved_on_one_server_appears_on_the_other(two_servers, browse
         wait_for_app(one)
         open_saved_in_sidebar(one, HOSTILE)
         assert one.evaluate("() => window.__xss") is None
+
+        # two people on two servers open version 1 of the same scenario; both save: the second sees a conflict
+        open_saved_in_sidebar(one, "Base plan")
+        open_saved_in_sidebar(two, "Base plan")
+        save_in_sidebar(two)
+        two.get_by_text("Saved 'Base plan' as version 2.").wait_for()
+        save_in_sidebar(one)
+        one.get_by_text("Nothing was overwritten").wait_for()
+        assert [v.version for v in store.versions("Base plan")] == [2, 1]
+        one.get_by_role("button", name="Save mine as version 3").click()
+        one.get_by_text("Saved 'Base plan' as version 3.").wait_for()
+        assert [v.version for v in store.versions("Base plan")] == [3, 2, 1]
         store.close()
     finally:
         context.close()

@@ -31,24 +31,25 @@ def test_upload_plan_override_save_and_reopen(page, app_url, tmp_path):
     wait_for_app(page, timeout=LONG)
     first = headline(page)
     assert "most likely $" in first and "from deals already open" in first
-    assert (
-        page.get_by_text("Win rate (Opportunity -> Won)").count() >= 1
-        or page.locator('[data-testid="stDataFrame"]').count() >= 2
-    )
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 2  # quarters; calibrated inputs with sources
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 1
 
     # a what-if: the win rate to 80%; the sentence (P50 of the same trials) moves
     page.get_by_text("What-if: override a calibrated input").click()
+    wait_for_app(page, timeout=LONG)
     box = page.get_by_label("Win rate (%)")
     box.fill("80")
     started = time.perf_counter()
     box.press("Enter")
-    page.wait_for_function(
+    changed = (
         "(before) => { const h = document.querySelector('.st-key-plan-headline h3');"
-        " return h && h.innerText !== before; }",
-        arg=first,
-        timeout=LONG,
+        " return h && h.innerText !== before; }"
     )
+    try:
+        page.wait_for_function(changed, arg=first, timeout=20_000)
+    except Exception:  # the key press landed during a rerun on a loaded machine: commit the value again
+        box.press("Tab")
+        page.wait_for_function(changed, arg=first, timeout=LONG)
     print(f"override -> updated plan median in {time.perf_counter() - started:.2f} s")
     wait_for_app(page, timeout=LONG)
     assert headline(page) != first

@@ -14,6 +14,7 @@ yours on top) instead of being buried, and a viewer's save is refused with a mes
 from __future__ import annotations
 
 import os
+import time
 
 import streamlit as st
 
@@ -43,14 +44,25 @@ def _open(path: str | None, url: str | None) -> ScenarioStore:
     return ScenarioStore(url=url) if url else ScenarioStore(path)
 
 
+_FAILED: dict[tuple, tuple[float, str]] = {}  # store -> (when, why) of the last failed open
+RETRY_AFTER_S = 30.0  # an unreachable database is not retried on every rerun (each try may wait 10 s)
+
+
 def get_store() -> ScenarioStore | None:
     """The store, acting for the current user; None after showing why it cannot be used at all."""
     url = store_url()
+    key = (None, url) if url else (str(default_data_dir() / "scenarios.db"), None)
+    failed = _FAILED.get(key)
+    if failed and time.monotonic() - failed[0] < RETRY_AFTER_S:
+        st.error(f"Saved scenarios are unavailable: {escape(failed[1])}", icon=":material/database:")
+        return None
     try:
-        base = _open(None, url) if url else _open(str(default_data_dir() / "scenarios.db"), None)
+        base = _open(*key)
     except StoreError as exc:
+        _FAILED[key] = (time.monotonic(), str(exc))
         st.error(f"Saved scenarios are unavailable: {escape(exc)}", icon=":material/database:")
         return None
+    _FAILED.pop(key, None)
     try:
         return base.as_user(auth.current_user())
     except PermissionError:  # not signed in: require_sign_in has stopped the run already

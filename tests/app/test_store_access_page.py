@@ -206,3 +206,17 @@ def test_a_read_only_data_folder_says_so_and_every_page_still_works(tmp_path, mo
         assert sorted(p.name for p in folder.iterdir()) == (["scenarios.db"] if filled else [])
     finally:
         folder.chmod(0o755)
+
+
+def test_an_unreachable_postgresql_store_is_a_message_and_the_pages_still_work(tmp_path, monkeypatch):
+    monkeypatch.chdir(Path(APP).parent)
+    monkeypatch.setenv("FUNNELCAST_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("FUNNELCAST_STORE_URL", "postgresql://funnelcast:hunter2@127.0.0.1:1/funnelcast")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    no_exceptions(at)
+    assert len(at.metric) > 0  # the funnel page still computes
+    at.switch_page("pages/scenarios.py").run()
+    no_exceptions(at)
+    errors = [plain(e.value) for e in at.error]
+    assert any("Saved scenarios are unavailable" in e and "cannot be reached" in e for e in errors)
+    assert not any("hunter2" in e for e in errors)

@@ -5,7 +5,9 @@
 Prints wall-clock and CPU seconds (best of --repeat) for: import, calibration, the existing-pipeline draw, the
 funnel engine's new pipeline, and the whole plan end to end (import + calibrate + plan). Reference measured in the
 same run: the existing-pipeline draw done one deal at a time (a loop over deals, vectorised over trials), on the
-same chances. Goals (issue 13): calibrate < 2 s; 12-month plan at 10,000 trials < 2 s end to end. Not a test.
+same chances. With --browser: a what-if on the page (win rate) -> the updated median on screen, in headless
+Chromium against `streamlit run app.py` on --port (median of --changes). Goals (issue 13): calibrate < 2 s;
+12-month plan at 10,000 trials < 2 s end to end; override -> updated median < 1 s in Chromium. Not a test.
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--trials", type=int, default=10_000)
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--browser", action="store_true", help="also measure a what-if in Chromium")
+    parser.add_argument("--port", type=int, default=8622)
     args = parser.parse_args()
     products = crm.bundled_table("products")["product"].tolist()
     imported, w_imp, c_imp = timed(lambda: crm.load_opportunities(crm.BUNDLED_PIPELINE, products=products), args.repeat)
@@ -105,5 +109,63 @@ def main() -> None:
           f"new pipeline mean {nb.sum(axis=1).mean():,.0f}; plan P50 {np.median(result.bookings.sum(axis=1)):,.0f}")  # fmt: skip
 
 
+def browser_figures(port: int, changes: int) -> list[float]:
+    """Seconds from a what-if (win rate typed + Enter) to the plan's new headline, in headless Chromium."""
+    import subprocess
+    import tempfile
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "FUNNELCAST_DATA_DIR": tempfile.mkdtemp(prefix="plan-bench-"), "OPENBLAS_NUM_THREADS": "1"}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
+           str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read().strip() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        done = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+        head = ".st-key-plan-headline h3"
+        changed = (
+            "(b) => { const h = document.querySelector('.st-key-plan-headline h3'); return h && h.innerText !== b; }"
+        )
+        times = []
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{url}/plan")
+            page.wait_for_selector(head, timeout=180_000)
+            page.wait_for_selector(done, timeout=180_000)
+            page.get_by_text("What-if: override a calibrated input").click()
+            page.wait_for_selector(done)
+            box = page.get_by_label("Win rate (%)")
+            for k in range(changes):
+                before = page.locator(head).inner_text()
+                box.fill(f"{40 + 5 * (k % 8):.1f}")
+                start = time.perf_counter()
+                box.press("Enter")
+                page.wait_for_function(changed, arg=before, timeout=180_000)
+                times.append(time.perf_counter() - start)
+                page.wait_for_selector(done, timeout=180_000)
+            browser.close()
+        return times
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
 if __name__ == "__main__":
     main()
+    if "--browser" in sys.argv:
+        import statistics
+
+        port = int(sys.argv[sys.argv.index("--port") + 1]) if "--port" in sys.argv else 8622
+        figures = browser_figures(port, 9)
+        print(f"browser: what-if -> updated median, {len(figures)} changes: median {statistics.median(figures):.2f} s, "
+              f"max {max(figures):.2f} s (goal < 1 s); load {os.getloadavg()[0]:.1f}")  # fmt: skip

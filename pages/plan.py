@@ -161,7 +161,11 @@ with st.expander("By rep (open deals they own + new deals routed to them through
     if plan.per_rep is None:
         st.info("No owners in the export: nothing to show per rep.")
     else:
-        tables.show_table(plan.per_rep, {"owner": ("Rep", "text")}, key="plan.reps")
+        st.caption(
+            "New deals go to reps by the capacity model (each rep's ramp and productivity, capacity-limited), "
+            "not by their past share, so their new-deal means are alike; their open deals are their own."
+        )
+        tables.show_table(plan.per_rep, plan_page.REP_COLUMNS, key="plan.reps")
 
 # --- from here: the other pages, and keeping the plan -----------------------------------------------------
 st.subheader("Use this plan")

@@ -42,6 +42,15 @@ WHAT_IFS = {
     "volume_level": ("Volume per month", 10.0, "%.0f", 1.0),
     "volume_growth": ("Growth per month (%)", 0.5, "%.1f", 100.0),
 }
+REP_COLUMNS = {
+    "owner": ("Rep", "text"),
+    "existing_mean": ("From their open deals (mean)", "money"),
+    "new_mean": ("From new deals (mean)", "money"),
+    "bookings_mean": ("Bookings (mean)", "money"),
+    "bookings_p10": ("P10", "money"),
+    "bookings_p50": ("P50", "money"),
+    "bookings_p90": ("P90", "money"),
+}
 CALL_CHOICES = {0.7: "7 in 10", 0.8: "8 in 10", 0.9: "9 in 10", 0.95: "19 in 20"}
 BEST_CHOICES = {0.05: "1 in 20", 0.1: "1 in 10", 0.2: "2 in 10", 0.3: "3 in 10"}
 

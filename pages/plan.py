@@ -104,7 +104,7 @@ kind, _, index = period.partition(":")
 target = Target("revenue", float(target_value), kind, int(index or 1))
 
 # --- the calibrated inputs and what-ifs -------------------------------------------------------------------
-sig = f"{data_key}|{as_of}|{monthly_key}"
+sig = f"{data_key}|{as_of}|{monthly_key}|{deal_size}"
 with st.expander("What-if: override a calibrated input (the link and a saved plan keep it)"):
     overrides = plan_page.what_if_widgets(cal, str(abs(hash(sig)) % 10**8), plan_page.start_overrides(cal))
 words = plan_page.band_words()

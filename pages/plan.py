@@ -125,7 +125,7 @@ except (PlanInputError, ScenarioError) as exc:
 
 name = plan_page.plan_name(keep["label"], as_of)
 scenario = plan_page.plan_scenario(plan, name, current)
-if (overrides or current.name.startswith(plan_page.PLAN_PREFIX)) and scenario != current and not note:
+if (overrides or (current.name.startswith(plan_page.PLAN_PREFIX) and not note)) and scenario != current:
     state.publish(scenario)  # a what-if, or a plan already on screen: the link follows the plan and its what-ifs
 
 # --- the answer -------------------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ def sharing_panel(store: ScenarioStore, info: ScenarioInfo) -> None:
             list(SHARE_CHOICES),
             index=list(SHARE_CHOICES).index(current.org_role),
             format_func=SHARE_CHOICES.get,
-            key="scenarios.share_org",
+            key=f"scenarios.share_org_{info.id}",
         )
         if org != current.org_role and st.button("Apply", key="scenarios.share_org_apply"):
             _share(store, info, ORG, org or None)

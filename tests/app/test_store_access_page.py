@@ -220,3 +220,30 @@ def test_an_unreachable_postgresql_store_is_a_message_and_the_pages_still_work(t
     errors = [plain(e.value) for e in at.error]
     assert any("Saved scenarios are unavailable" in e and "cannot be reached" in e for e in errors)
     assert not any("hunter2" in e for e in errors)
+
+
+def test_the_owner_shares_from_the_page_and_the_colleague_sees_it(app_in, tmp_path):
+    store = ScenarioStore(tmp_path / "scenarios.db")
+    ana = store.as_user(ANA)
+    ana.save(default_scenario().replace(name="Pricing plan"))
+    sid = ana.info("Pricing plan").id
+    at = signed(app_in(), ANA)
+    at.run()
+    at.switch_page("pages/scenarios.py").run()
+    at.text_input(key="scenarios.share_email").set_value(LI).run()
+    at.selectbox(key="scenarios.share_role").set_value("editor").run()
+    at.button(key="scenarios.share").click().run()
+    no_exceptions(at)
+    at.selectbox(key=f"scenarios.share_org_{sid}").set_value("viewer").run()
+    at.button(key="scenarios.share_org_apply").click().run()
+    no_exceptions(at)
+    assert ana.sharing(sid).people == {LI: "editor"} and ana.sharing(sid).org_role == "viewer"
+    at.text_input(key="scenarios.share_email").set_value("not an e-mail").run()
+    at.button(key="scenarios.share").click().run()
+    assert any("is not an e-mail address" in plain(e.value) for e in at.error)
+    # li signs in and finds it, with edit rights
+    other = signed(app_in(), LI)
+    other.run()
+    other.switch_page("pages/scenarios.py").run()
+    table = other.dataframe[0].value
+    assert list(table["Scenario"]) == ["Pricing plan"] and list(table["Your access"]) == ["can edit"]

@@ -68,7 +68,7 @@ def quota_curve_chart(
     )
     return alt.layer(band, line, rules, text).properties(
         title=alt.TitleParams(
-            wrapped("Quota vs share of reps who make it"), subtitle=wrapped("Line: expected share. Band: P10-P90 across trials.", 48)
+            wrapped("Quota vs share of reps who make it"), subtitle=wrapped("Line: expected share. Band: P10-P90 across trials.", 34)
         ),
         height=height,
     )

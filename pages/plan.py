@@ -157,15 +157,18 @@ tables.show_table(quarter_rows(plan, words), key="plan.quarters")
 st.subheader("Calibrated inputs and where they come from")
 tables.show_table(inputs_rows(cal, overrides), key="plan.inputs")
 
-with st.expander("By rep (open deals they own + new deals routed to them through capacity)"):
-    if plan.per_rep is None:
+if st.toggle("Plan per rep (their open deals + new deals routed to them through capacity)", key="plan.per_rep"):
+    reps = plan_page.rep_table(
+        sig, plan, len(plan.months), plan.trials, plan.seed, json.dumps(overrides, sort_keys=True)
+    )
+    if reps is None:
         st.info("No owners in the export: nothing to show per rep.")
     else:
         st.caption(
             "New deals go to reps by the capacity model (each rep's ramp and productivity, capacity-limited), "
             "not by their past share, so their new-deal means are alike; their open deals are their own."
         )
-        tables.show_table(plan.per_rep, plan_page.REP_COLUMNS, key="plan.reps")
+        tables.show_table(reps, plan_page.REP_COLUMNS, key="plan.reps")
 
 # --- from here: the other pages, and keeping the plan -----------------------------------------------------
 st.subheader("Use this plan")

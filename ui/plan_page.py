@@ -191,7 +191,15 @@ def calibrated(data_key: str, _opp: pd.DataFrame, as_of: str, monthly_key: str, 
 def planned(
     cal_key: str, _cal: PlanCalibration, months: int, trials: int, seed: int, overrides_json: str, target: tuple
 ) -> PlanResult:
-    return run_plan(_cal, months, trials, seed, overrides=json.loads(overrides_json), target=Target(*target))
+    return run_plan(
+        _cal, months, trials, seed, overrides=json.loads(overrides_json), target=Target(*target), per_rep=False
+    )
+
+
+@st.cache_resource(max_entries=8, show_spinner="Routing new deals to the reps...")
+def rep_table(sig: str, _plan: PlanResult, months: int, trials: int, seed: int, overrides_json: str):
+    """The plan per rep (computed on demand: it runs the capacity model on the plan's trials)."""
+    return _plan.per_rep_table()
 
 
 def as_of_from_name(name: str) -> datetime.date | None:

@@ -61,6 +61,14 @@ class PlanResult:
     new_bookings: np.ndarray = field(repr=False)
     new_won: np.ndarray = field(repr=False)
     per_rep: pd.DataFrame | None = None
+    rep_existing: np.ndarray | None = field(default=None, repr=False)  # (trials, owners) open-deal bookings
+
+    def per_rep_table(self) -> pd.DataFrame | None:
+        """Per rep: `per_rep` when run with it, else computed now from the same trials (None without owners)."""
+        if self.per_rep is not None or self.rep_existing is None:
+            return self.per_rep
+        rep_new = new_deals_per_rep(self.calibration, self.scenario, len(self.months), self.trials, self.seed)
+        return _per_rep_table(self.calibration, self.rep_existing, self.new_bookings, rep_new)
 
     @property
     def bookings(self) -> np.ndarray:
@@ -321,6 +329,7 @@ def run_plan(
         new_bookings=new_b,
         new_won=new_w,
         per_rep=reps,
+        rep_existing=rep_b,
     )
 
 

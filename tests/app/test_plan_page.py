@@ -45,6 +45,18 @@ def test_bundled_data_gives_a_plan_with_sources(page):
     assert "deals closed 2017-04-01 to 2017-09-30" in win["Source"]
 
 
+def test_the_plan_per_rep_on_demand(page):
+    at = page
+    at.toggle(key="plan.per_rep").set_value(True).run()
+    no_exceptions(at)
+    reps = at.dataframe[-1].value
+    assert len(reps) == 30 and list(reps.columns[:3]) == [
+        "Rep",
+        "From their open deals (mean)",
+        "From new deals (mean)",
+    ]
+
+
 def test_a_what_if_moves_the_plan_and_the_link(page):
     at = page
     before = metric(at, "Most likely")

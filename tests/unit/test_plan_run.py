@@ -144,6 +144,9 @@ def test_per_rep_adds_up_to_the_plan_in_every_trial(cal, result):
     np.testing.assert_allclose(per_rep_new.sum(axis=1), result.new_bookings.sum(axis=1), rtol=1e-5)
     assert reps["new_mean"].sum() == pytest.approx(result.new_bookings.sum(axis=1).mean(), rel=1e-5)
     assert (per_rep_new.mean(axis=0) > 0).all()  # every rep gets new deals
+    lazy = run_plan(cal, 6, TRIALS, 11, per_rep=False)  # the page computes it on demand, from the same trials
+    assert lazy.per_rep is None
+    pd.testing.assert_frame_equal(lazy.per_rep_table(), reps)
 
 
 def test_overrides_are_what_ifs_that_round_trip(cal, result):

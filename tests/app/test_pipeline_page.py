@@ -89,3 +89,21 @@ def test_period_stays_quarter_after_the_page_waited_for_an_upload(page):
     assert _shown(at.radio(key="pipeline.period")) == "Quarter"
     assert _shown(at.selectbox(key="pipeline.segment")) == segment
     assert any("Q1 2018" in m.value for m in at.markdown)
+
+
+def test_after_uploading_a_file_period_is_still_the_quarter_and_amounts_follow_its_currency(page):
+    """Issue 15 journey: upload a European export whose amount column is 'Amount EUR'. Period stays Quarter on
+    screen and in the answer, and money is shown in euros (the column name says so)."""
+    from pathlib import Path
+
+    data = (Path(__file__).parents[1] / "fixtures" / "crm" / "european_export.csv").read_bytes()
+    at = page.run()
+    at.radio(key="pipeline.source").set_value("Upload a CRM export").run()
+    at.file_uploader(key="pipeline.upload").upload("export.csv", data.replace(b";Amount;", b";Amount EUR;", 1), "text/csv")
+    at.run()
+    no_exceptions(at)
+    assert _shown(at.radio(key="pipeline.period")) == "Quarter"
+    assert at.radio(key="pipeline.period").value == "quarter"
+    headline = next(m.value for m in at.markdown if m.value.startswith("### "))
+    assert headline.startswith("### Q") and "€" in headline and "$" not in headline, headline
+    assert at.session_state["_scenario"].currency == "EUR"

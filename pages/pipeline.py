@@ -24,7 +24,7 @@ data_key, result = pipeline_page.load_data()
 if result is None:
     st.stop()
 pipeline_page.import_summary(result)
-currency_note = currency.adopt_from_column(data_key, result.mapping.amount)  # "Amount EUR": amounts in EUR
+currency_note = currency.adopt_from_column(data_key.split(":")[0], result.mapping.amount)  # "Amount EUR" -> EUR, once a file
 if currency_note:
     st.caption(currency_note)
 opp = result.opportunities

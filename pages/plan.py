@@ -43,6 +43,14 @@ if problem:
     st.stop()
 saved = plan_page.saved_plan()
 monthly_key, monthly, monthly_bytes = plan_page.monthly_step(saved)
+volume = st.radio(
+    "Volume at the top",
+    ["trend", "forecast"],
+    format_func={"trend": "Level, growth, seasonality", "forecast": "Forecast (time-series sample paths)"}.get,
+    horizontal=True,
+    key="plan.volume",
+    help="The forecast fits the forecast page's models to the monthly volume and checks them on past months.",
+)
 note = plan_page.link_without_data(keep["label"])
 if note:
     st.info(note, icon=":material/link_off:")
@@ -76,10 +84,12 @@ if not (opp.loc[opp["status"] == "won", "amount"] > 0).any():
 
 try:
     with st.spinner("Calibrating on your data..."):
-        cal = plan_page.calibrated(data_key, opp, f"{as_of:%Y-%m-%d}", monthly_key, monthly, deal_size)
+        cal = plan_page.calibrated(data_key, opp, f"{as_of:%Y-%m-%d}", monthly_key, monthly, deal_size, volume)
 except (PlanInputError, ScenarioError) as exc:
     st.error(f"**Cannot calibrate:** {escape(exc.message)}", icon=":material/error:")
     st.stop()
+if cal.volume_verdict:
+    st.caption(f"Volume forecast: {escape(cal.volume_verdict)}")
 for message in cal.messages:
     st.warning(escape(message), icon=":material/info:")
 
@@ -104,7 +114,7 @@ kind, _, index = period.partition(":")
 target = Target("revenue", float(target_value), kind, int(index or 1))
 
 # --- the calibrated inputs and what-ifs -------------------------------------------------------------------
-sig = f"{data_key}|{as_of}|{monthly_key}|{deal_size}"
+sig = f"{data_key}|{as_of}|{monthly_key}|{deal_size}|{volume}"
 with st.expander("What-if: override a calibrated input (the link and a saved plan keep it)"):
     overrides = plan_page.what_if_widgets(cal, str(abs(hash(sig)) % 10**8), plan_page.start_overrides(cal))
 words = plan_page.band_words()

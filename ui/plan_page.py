@@ -183,8 +183,10 @@ def monthly_step(saved: tuple[dict, dict] | None) -> tuple[str, pd.DataFrame | N
 
 # --- runs ------------------------------------------------------------------------------------------------
 @st.cache_resource(max_entries=8, show_spinner=False)
-def calibrated(data_key: str, _opp: pd.DataFrame, as_of: str, monthly_key: str, _monthly, deal_size) -> PlanCalibration:
-    return calibrate_plan(_opp, as_of, monthly=_monthly, deal_size=deal_size)
+def calibrated(
+    data_key: str, _opp: pd.DataFrame, as_of: str, monthly_key: str, _monthly, deal_size, volume: str = "trend"
+) -> PlanCalibration:
+    return calibrate_plan(_opp, as_of, monthly=_monthly, deal_size=deal_size, volume=volume)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

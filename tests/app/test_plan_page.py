@@ -88,6 +88,15 @@ def test_a_link_keeps_the_what_if(page, tmp_path, monkeypatch):
     assert inputs.loc[inputs["Input"] == "Deal size median", "What-if"].iloc[0] == "1,500"
 
 
+def test_volume_from_the_forecast_with_its_verdict(page):
+    at = page
+    at.radio(key="plan.volume").set_value("forecast").run()
+    no_exceptions(at)
+    assert any(c.value.startswith("Volume forecast:") for c in at.caption)
+    inputs = at.dataframe[1].value
+    assert "Opportunities created: forecast" in set(inputs["Input"])
+
+
 def test_forecast_call_words_are_configurable(page):
     at = page
     at.text_input(key="plan.w.commit").set_value("Floor")

@@ -50,5 +50,6 @@ def check_int(field: str, value: object, low: int, high: int, *, label: str | No
         raise ScenarioError(field, f"{name} must be a whole number (got {value!r})")
     number = int(value)
     if not low <= number <= high:
-        raise ScenarioError(field, f"{name} must be between {low} and {high} (got {number})")
+        shown = f"{number}" if abs(number) < 10**15 else f"{float(number):.3g}"  # not 300 digits of 1e308
+        raise ScenarioError(field, f"{name} must be between {low} and {high} (got {shown})")
     return number

@@ -256,6 +256,10 @@ class StandardSet:
             raise ScenarioError("file", f"a standards file must be a JSON object (got {type(data).__name__})")
         if "standards" in data and isinstance(data["standards"], dict):  # a scenario file
             data = data["standards"]
+        elif "stages" in data:  # a scenario file without standards: its schema_version is the scenario's
+            raise ScenarioError(
+                "file", "this is a scenario file without a standards section; export standards from the scorecard page"
+            )
         version = data.get("schema_version", STANDARDS_SCHEMA_VERSION)
         if not isinstance(version, int) or version > STANDARDS_SCHEMA_VERSION:
             raise ScenarioError(

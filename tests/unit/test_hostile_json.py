@@ -346,3 +346,16 @@ def test_the_largest_allowed_scenario_runs_in_bounded_time_and_memory(tmp_path):
     status, took, peak, err = _measured("run", str(path), "--json")
     assert status == 0, err
     assert took < 120 and peak < 2_000, (took, peak)
+
+
+def test_a_scenario_file_without_standards_is_named_as_such_by_the_standards_import():
+    with pytest.raises(ScenarioError, match="scenario file without a standards section"):
+        StandardSet.from_json(default_scenario().to_json().encode())
+    carrying = default_scenario().replace(standards=default_standards())
+    assert StandardSet.from_json(carrying.to_json().encode()) == default_standards()
+
+
+def test_an_enormous_whole_number_is_shown_short_in_the_message():
+    with pytest.raises(ImportProblems) as caught:
+        import_json(_with("trials", "1e308").encode())
+    assert caught.value.problems == ["trials: Trials must be between 100 and 1000000 (got 1e+308)"]

@@ -194,7 +194,7 @@ def lead_value(opportunities: pd.DataFrame, rep_periods: pd.Series, periods: lis
     per_product = booked.groupby(closed["product"]).sum() / closed.groupby("product").size()
     fresh = o[o["created_date"].notna()]
     fresh = fresh[period_label(fresh["created_date"]).isin(periods).to_numpy()]
-    values = fresh["product"].map(per_product)
+    values = fresh["product"].map(per_product).astype(float)  # float even when no lead is in `periods`
     return values.groupby(fresh["owner"]).mean()
 
 

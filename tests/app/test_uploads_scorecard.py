@@ -78,3 +78,8 @@ def test_a_bad_upload_keeps_scoring_the_last_good_files(page):
     said = texts(at)
     assert "unpacks to 400 MB" in said and "Still scoring the last files that could be read" in said
     assert "200 rows read = 200 kept" in said
+
+
+def test_random_years_are_scored_without_an_exception(page):
+    at = upload(page, KEY, H.uniform_span_export(1900, 2100), "crm.csv")
+    assert "200 rows read = 23 kept + 177 excluded" in texts(at)

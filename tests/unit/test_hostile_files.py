@@ -357,3 +357,10 @@ def test_trials_workbook_at_the_sliders_maximum_is_bounded():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     seconds, extra_mb, size = (float(v) for v in out.stdout.split())
     assert seconds < 60 and extra_mb < 300 and size < 20 * 2**20, out.stdout
+
+
+def test_scorecard_of_a_file_of_random_years_is_built(tmp_path):
+    """Regression: no lead created in the recent periods left lead values as text (TypeError in mean)."""
+    source = tmp_path / "crm.csv"
+    source.write_bytes(H.uniform_span_export(1900, 2100))
+    assert cli.main(["scorecard", str(source), "--out", str(tmp_path / "card.xlsx")]) == 0

@@ -239,7 +239,7 @@ def test_an_unusable_upload_raises_a_message_for_the_user():
 
 
 def test_uploaded_monthly_numbers_are_read_exactly_as_written():
-    monthly = "month;leads;mqls\n2017-01;1.234,50;860,25\n2017-02;900;12\n".encode()
+    monthly = b"month;leads;mqls\n2017-01;1.234,50;860,25\n2017-02;900;12\n"
     tables, _ = uploaded_tables(None, None, monthly, None)
     assert tables.monthly["leads"].tolist() == [1234.5, 900.0]  # not 1.2345
     assert tables.monthly["mqls"].tolist() == [860.25, 12.0]  # not 86025

@@ -88,6 +88,8 @@ try:
 except (PlanInputError, ScenarioError) as exc:
     st.error(f"**Cannot calibrate:** {escape(exc.message)}", icon=":material/error:")
     st.stop()
+for line in cal.notes:
+    st.caption(escape(line))
 if cal.volume_verdict:
     st.caption(f"Volume forecast: {escape(cal.volume_verdict)}")
 for message in cal.messages:

@@ -100,6 +100,8 @@ def _print_text(result, payload: dict) -> None:
     print(f"Plan as of {payload['as_of']} ({payload['trials']:,} trials, seed {payload['seed']})")
     for message in payload["messages"]:
         print(f"  note: {message}")
+    for line in result.calibration.notes:
+        print(f"  {line}")
     print(f"  {'month':8} {'P10':>9} {'P50':>9} {'P90':>9} {'mean':>9} {'open':>9} {'new':>9}")
     for m in payload["months"]:
         b = m["bookings"]

@@ -73,6 +73,7 @@ class PlanCalibration:
     reps: pd.DataFrame | None = None  # owner, first_deal, tenure_months, won, bookings, created_share
     volume_paths: np.ndarray | None = field(default=None, repr=False)  # months x paths (volume="forecast")
     volume_verdict: str = ""
+    notes: tuple[str, ...] = ()  # what the plan counts how (e.g. open deals without a created date)
 
     def input(self, key: str) -> CalibratedInput:
         for item in self.inputs:
@@ -96,6 +97,7 @@ class PlanCalibration:
             "sources": [i.to_dict() for i in self.inputs],
             "messages": list(self.messages),
             "volume_verdict": self.volume_verdict,
+            "notes": list(self.notes),
         }
 
 
@@ -226,7 +228,21 @@ def calibrate_plan(
         reps=reps,
         volume_paths=paths,
         volume_verdict=verdict,
+        notes=_notes(snap),
     )
+
+
+def _notes(snap: Snapshot) -> tuple[str, ...]:
+    """Open deals the plan does not count as open pipeline, and why (nothing is left out without a line)."""
+    undated = int((~snap.open["age_known"]).sum())
+    dated = int(snap.open["age_known"].sum())
+    notes = [f"{dated:,} deals open on {snap.as_of:%Y-%m-%d} are the open pipeline."]
+    if undated:
+        notes.append(
+            f"{undated:,} open deals have no created date (e.g. not yet engaged): they are not open pipeline; when they "
+            "become opportunities they are part of the new volume, which the plan forecasts from past months."
+        )
+    return tuple(notes)
 
 
 def missing_amounts_message(report: pd.DataFrame, opportunities: pd.DataFrame) -> str | None:

@@ -59,6 +59,15 @@ def test_plan_is_open_pipeline_plus_funnel_in_every_trial(cal, result):
     # the existing part only holds deals open on the as-of date: at most one win per open deal per trial
     open_deals = int(cal.snapshot.open["age_known"].sum())
     assert result.existing_won.sum(axis=1).max() <= open_deals
+    assert cal.notes[0] == f"{open_deals:,} deals open on 2017-08-31 are the open pipeline."
+
+
+def test_open_deals_without_a_created_date_are_reported(opportunities):
+    """On the export date the bundled data has open deals with no created date (Prospecting): not open pipeline,
+    and the plan says so."""
+    at_export = calibrate_plan(opportunities, "2017-12-31")
+    undated = int((~at_export.snapshot.open["age_known"]).sum())
+    assert undated > 0 and any(f"{undated:,} open deals have no created date" in n for n in at_export.notes)
 
 
 def test_cold_start_counts_no_deal_from_before_the_as_of_date(cal):

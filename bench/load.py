@@ -5,7 +5,8 @@ Starts `streamlit run app.py` on 127.0.0.1 only, then for each trial count (10,0
      the single-session figure (median input -> updated headline), measured in the same run;
   2. 20 sessions (headless Debian Chromium, one browser, 20 contexts) open the same link at once, then
      all change "Visitors per month" at the same moment, each to a different value (20 different
-     simulations: nothing is shared by the cache, the hardest honest case);
+     simulations: nothing is shared by the cache, the hardest honest case), or with --same-input all to
+     the same value (a meeting following one plan: one simulation, shared through the cache);
   3. every page is closed and the server's memory is read again 60 s later.
 The browsers run at nice 10 (--browser-nice): on a real day the 20 browsers are on 20 laptops, not on the
 server's 2 cores; at nice 10 they still use every idle cycle but do not starve the server being measured.
@@ -156,10 +157,12 @@ async def single(browser, url: str, base_value: int) -> tuple[float, float]:
     )
 
 
-async def crowd(browser, url: str, sessions: int, base_value: int):
+async def crowd(browser, url: str, sessions: int, base_value: int, same: bool = False):
     opened = await asyncio.gather(*(open_session(browser, url) for _ in range(sessions)))
     ready = [(c, p) for c, p, t in opened if isinstance(t, float)]
-    changes = await asyncio.gather(*(change_input(p, base_value + 1_500 * k) for k, (_, p) in enumerate(ready)))
+    changes = await asyncio.gather(
+        *(change_input(p, base_value + (0 if same else 1_500 * k)) for k, (_, p) in enumerate(ready))
+    )
     for context, _, _ in opened:
         await context.close()
     load_times = [t for _, _, t in opened if isinstance(t, float)]
@@ -168,7 +171,9 @@ async def crowd(browser, url: str, sessions: int, base_value: int):
     return load_times, input_times, errors
 
 
-async def bench(url: str, server_pid: int, sessions: int, trial_counts: list[int], settle: float, nice: int) -> None:
+async def bench(
+    url: str, server_pid: int, sessions: int, trial_counts: list[int], settle: float, nice: int, same: bool = False
+) -> None:
     sampler = RssSampler(server_pid)
     sampler.start()
     async with async_playwright() as p:
@@ -185,7 +190,7 @@ async def bench(url: str, server_pid: int, sessions: int, trial_counts: list[int
             sampler.reset()
             load_before = loadavg()
             started, cpu = time.perf_counter(), cpu_seconds(server_pid)
-            load_times, input_times, errors = await crowd(browser, link, sessions, 60_000 + 500 * n)
+            load_times, input_times, errors = await crowd(browser, link, sessions, 60_000 + 500 * n, same)
             wall, cpu = time.perf_counter() - started, cpu_seconds(server_pid) - cpu
             peak = sampler.peak
             await asyncio.sleep(settle)
@@ -210,7 +215,8 @@ async def bench(url: str, server_pid: int, sessions: int, trial_counts: list[int
         await browser.close()
     sampler.running = False
     print()
-    print(f"{sessions} sessions at once, funnel page, each changing 'Visitors per month' to its own value;")
+    change = "all to the same value (one run, shared)" if same else "each to its own value (20 different runs)"
+    print(f"{sessions} sessions at once, funnel page, changing 'Visitors per month' {change};")
     print(f"browsers at nice {nice}, RSS read {settle:.0f} s after every page closed")
     print(
         "| trials | served | input->headline p50 / p95 (20 at once) | alone | p50 ratio | first load p50 / p95 | alone "
@@ -233,6 +239,9 @@ def main() -> None:
     parser.add_argument("--trials", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--port", type=int, default=8661)
     parser.add_argument("--settle", type=float, default=SETTLE_S, help="seconds after closing before RSS is read")
+    parser.add_argument(
+        "--same-input", action="store_true", help="every session enters the same value (a meeting following one plan)"
+    )
     parser.add_argument("--browser-nice", type=int, default=10, help="niceness of the browsers (0: same as the server)")
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="funnelcast-load-")
@@ -251,7 +260,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.25)
         print(f"load average at start: {loadavg()} ({os.cpu_count()} cores)")
-        asyncio.run(bench(url, server.pid, args.sessions, args.trials, args.settle, args.browser_nice))
+        asyncio.run(bench(url, server.pid, args.sessions, args.trials, args.settle, args.browser_nice, args.same_input))
     finally:
         server.terminate()
         try:

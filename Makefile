@@ -49,6 +49,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/clv_fit.py
 	$(PY) bench/compare_four.py
 	$(PY) bench/report_deck.py
+	$(PY) bench/browser_latency.py
 	@echo "M3 accuracy (about 7-10 minutes): $(PY) bench/m3_accuracy.py"
 
 lint: $(VENV)/.dev

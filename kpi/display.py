@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 from kpi.catalogue import get
+from kpi.wording import currency_symbol, money
 
 UNIT_SUFFIX = {
     "days": " days",
@@ -20,19 +21,13 @@ UNIT_SUFFIX = {
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """0.652 share -> "65.2%"; 36601 currency -> "$36.6k"; 34.2 minutes -> "34.2 min"; None -> "n/a"."""
+    """0.652 share -> "65.2%"; 36601 currency -> "$36.6k" (in the scenario's currency); 34.2 minutes -> "34.2 min"; None -> "n/a"."""
     if value is None or not isinstance(value, (int, float)) or not math.isfinite(value):
         return "n/a"
     if unit == "share":
         return f"{value * 100:.1f}%"
     if unit == "currency":
-        sign = "-" if value < 0 else ""
-        v = abs(value)
-        for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-            if v >= size:
-                scaled = v / size
-                return f"{sign}${scaled:.{2 if scaled < 10 else 1 if scaled < 100 else 0}f}{suffix}"
-        return f"{sign}${v:,.0f}"
+        return money(value)  # the scenario's currency (kpi.wording)
     if unit == "count":
         return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
     return f"{value:,.1f}{UNIT_SUFFIX.get(unit, '')}" if unit != "multiple" else f"{value:,.2f}x"
@@ -48,7 +43,7 @@ def input_label(key: str) -> str:
     unit = get(key).unit
     return {
         "share": "%",
-        "currency": "$",
+        "currency": currency_symbol().strip(),
         "days": "days",
         "minutes": "minutes",
         "months": "months",

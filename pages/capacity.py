@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from charts import capacity as charts
+from kpi.wording import currency_symbol
 from simulate.capacity import ROUTINGS
 from simulate.scenario import default_team, month_labels
 from ui import capacity_page, render, state
@@ -56,11 +57,13 @@ with inputs:
             "Territory skew (%)", key="capacity.skew_pct", step=5.0, help="Spread of territory sizes between seats"
         )
     st.subheader("Quota and plan")
+    money_unit = f", {currency_symbol().strip()}" if unit == "$" else ", won deals"
+    st.number_input(f"Quota per rep ({scenario.target_period_label()}{money_unit})", key="capacity.quota",  # full width:
+                    step=5_000.0 if unit == "$" else 1.0, format="%.0f",  # a half column cut "120000" to "12000"
+                    help="Each rep's quota for the target period, in the target's unit")  # fmt: skip
+    st.checkbox("Ramped quota for new reps", key="capacity.ramped_quota",
+                help="Reduce a new rep's quota by the ramp curve (otherwise only by months in seat)")  # fmt: skip
     col1, col2 = st.columns(2)
-    col1.number_input(f"Quota per rep ({scenario.target_period_label()})", key="capacity.quota", step=5_000.0 if unit == "$" else 1.0, format="%.0f",
-                      help="Each rep's quota for the target period, in the target's unit")  # fmt: skip
-    col2.checkbox("Ramped quota for new reps", key="capacity.ramped_quota",
-                  help="Reduce a new rep's quota by the ramp curve (otherwise only by months in seat)")  # fmt: skip
     col1.slider("Reps who should make quota", 30, 95, step=5, key="capacity.target_share", format="%d%%")
     col2.slider("Confidence for the plan", 50, 95, step=5, key="capacity.confidence", format="%d%%")
     capacity_page.commission_inputs()

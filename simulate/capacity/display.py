@@ -135,9 +135,14 @@ def over_assignment_note(s, scenario: Scenario) -> str:
     plan = format_value(scenario.target.value, metric)
     rec = format_value(s.recommended_quota, metric)
     low, high = TYPICAL_OVER_ASSIGNMENT
+    current = "" if abs(s.quota - s.recommended_quota) <= 0.005 * s.recommended_quota else (
+        f" (at the current {format_value(s.quota, metric)} they add up to {s.over_assignment:.0%}, the figure above, "
+        f"but then only {percent(s.expected_share_at_quota.p)} of reps make quota)"
+    )
     head = (
         f"**Over-assignment.** At the recommended quota of {rec}, rep quotas add up to {at_recommended:.0%} of the "
-        f"{plan} plan; companies usually assign {low:.0%}-{high:.0%}, so that the plan is made even when some reps miss."
+        f"{plan} plan{current}; companies usually assign {low:.0%}-{high:.0%}, so that the plan is made even when "
+        "some reps miss."
     )
     if at_recommended < 1.0:
         fits = format_value(scenario.target.value * at_recommended / low, metric)

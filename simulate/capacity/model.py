@@ -55,11 +55,11 @@ class TeamResult:
     seat_labels: list[str]
     period: slice
     headcount: np.ndarray  # reps in seat by month
-    ramped_equivalents: np.ndarray  # sum of ramp over reps in seat (fully ramped rep equivalents)
-    capacity_deals: np.ndarray  # deals/month the team can close (ramp x productivity x deals_per_rep_month)
-    demand_deals: np.ndarray  # the funnel's won deals in the trial-month (the same draws as the funnel page)
-    worked_deals: np.ndarray  # deals the reps close (those they had capacity for)
-    unworked_deals: np.ndarray  # deals beyond the capacity of the reps they were routed to
+    ramped_equivalents: np.ndarray  # float32: sum of ramp over reps in seat (fully ramped rep equivalents)
+    capacity_deals: np.ndarray  # float32: deals/month the team can close (ramp x productivity x deals_per_rep_month)
+    demand_deals: np.ndarray  # int: the funnel's won deals in the trial-month (the same draws as the funnel page)
+    worked_deals: np.ndarray  # int32: deals the reps close (those they had capacity for)
+    unworked_deals: np.ndarray  # int32: deals beyond the capacity of the reps they were routed to
     hires_started: np.ndarray  # planned hires starting by month
     backfills_started: np.ndarray
     leavers: np.ndarray  # reps whose last month it was
@@ -133,8 +133,11 @@ def simulate_team(
     starts, tenures, labels = seat_layout(team, horizon)
     seats = len(starts)
     chunk = max(1, min(trials, cell_budget // seats))
-    monthly = {k: np.zeros((trials, horizon)) for k in ("ramped", "capacity", "worked", "unworked")}
-    counts = {k: np.zeros((trials, horizon), dtype=np.int32) for k in ("headcount", "hires", "backfills", "leavers")}
+    # float32 capacity and whole-deal int32 counts: a 1,000,000-trial run keeps these in memory (issue 12)
+    monthly = {k: np.zeros((trials, horizon), dtype=np.float32) for k in ("ramped", "capacity")}
+    monthly.update({k: np.zeros((trials, horizon), dtype=np.int32) for k in ("worked", "unworked")})
+    # int16: seats (reps including hires) are at most MAX_REPS = 5,000
+    counts = {k: np.zeros((trials, horizon), dtype=np.int16) for k in ("headcount", "hires", "backfills", "leavers")}
     seat_deals = np.empty((trials, seats), dtype=np.int32)
     seat_revenue = np.empty((trials, seats), dtype=np.float32)
     seat_credit = np.empty((trials, seats), dtype=np.float32)
@@ -170,7 +173,7 @@ def simulate_team(
         headcount=counts["headcount"],
         ramped_equivalents=monthly["ramped"],
         capacity_deals=monthly["capacity"],
-        demand_deals=won.astype(float),
+        demand_deals=won,  # the funnel's own array (a view, not a copy)
         worked_deals=monthly["worked"],
         unworked_deals=monthly["unworked"],
         hires_started=counts["hires"],
@@ -289,7 +292,8 @@ def _simulate_chunk(
     worked_in_period = np.zeros((n, seats), dtype=np.int64)
     revenue_in_period = np.zeros((n, seats))
     credit = np.zeros((n, seats), dtype=np.float32)
-    out = {k: np.zeros((n, horizon)) for k in ("ramped", "capacity", "worked", "unworked")}
+    out = {k: np.zeros((n, horizon)) for k in ("ramped", "capacity")}
+    out.update({k: np.zeros((n, horizon), dtype=np.int64) for k in ("worked", "unworked")})
     out.update({k: np.zeros((n, horizon), dtype=np.int32) for k in ("headcount", "hires", "backfills", "leavers")})
     out["hires"][:, 0] = first_month_hires
     for m in range(horizon):

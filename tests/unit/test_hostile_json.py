@@ -337,11 +337,6 @@ def test_a_2000000_trial_scenario_is_refused_in_one_line_quickly_and_small(tmp_p
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 (engine memory): 1,000,000 trials peaked at 2,604 MB on 2026-12-04 (README target < 2 GB); "
-    "strict, so this turns red once the engine is chunked: then remove the mark",
-)
 def test_the_largest_allowed_scenario_runs_in_bounded_time_and_memory(tmp_path):
     """MAX_TRIALS trials through `simulate run`: finishes, well inside 120 s and 2 GB (README: 5.7 s, 750 MB)."""
     from simulate.scenario import MAX_TRIALS

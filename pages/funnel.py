@@ -68,14 +68,14 @@ with inputs:
         "P90 cycle (days)", key="funnel.cycle_p90", step=5.0, help="9 in 10 deals close within this many days."
     )
     col1.number_input(
-        "Median deal ($)",
+        f"Median deal ({scenario.currency})",
         key="funnel.deal_median",
         step=1000.0,
         format="%.0f",
         help="Half of won deals are smaller than this.",
     )
     col2.number_input(
-        "P90 deal ($)",
+        f"P90 deal ({scenario.currency})",
         key="funnel.deal_p90",
         step=1000.0,
         format="%.0f",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from charts import economics as charts
+from kpi.wording import current_currency
 from report.safe import to_csv
 from simulate.economics import LTV_METHODS
 from simulate.scenario import EconomicsPlan, ScenarioError
@@ -43,7 +44,11 @@ with inputs:
         help="Leads become customers at the funnel's conversion rates from this stage on (Funnel page)",
     )
     col1.number_input(
-        "Sales headcount cost / month ($)", key=P + "headcount", min_value=0.0, step=10_000.0, format="%.0f"
+        f"Sales headcount cost / month ({current_currency()})",
+        key=P + "headcount",
+        min_value=0.0,
+        step=10_000.0,
+        format="%.0f",
     )
     col2.number_input(
         "Commission (% of first-year revenue)", key=P + "commission_pct", min_value=0.0, max_value=100.0, step=1.0

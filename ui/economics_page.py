@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from forecast.clv import ClvInputError
+from kpi.wording import currency_symbol
 from simulate.economics import (
     DEFAULT_HISTORY,
     DEFAULT_RETENTION,
@@ -99,12 +100,15 @@ def channel_editor() -> pd.DataFrame:
         hide_index=True,
         width="stretch",
         column_config={
-            "Monthly spend": st.column_config.NumberColumn(format="$%d", help="Paid spend per month"),
+            "Monthly spend": st.column_config.NumberColumn(
+                format=f"{currency_symbol()}%d", help="Paid spend per month"
+            ),
             "Max leads / month": st.column_config.NumberColumn(
                 help="The most leads the channel can give, however much you spend"
             ),
             "First cost per lead": st.column_config.NumberColumn(
-                format="$%.2f", help="Cost of a lead at very low spend; it rises as the channel saturates"
+                format=f"{currency_symbol()}%.2f",
+                help="Cost of a lead at very low spend; it rises as the channel saturates",
             ),
             "Uncertainty %": st.column_config.NumberColumn(help="90% range of a month's leads: x/÷ (1 + this)"),
         },

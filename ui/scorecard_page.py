@@ -18,6 +18,7 @@ import crm
 from kpi import CATALOGUE, get
 from kpi.compute import KPIValues, Tables
 from kpi.display import format_value
+from kpi.wording import current_currency
 from simulate.scenario import Scenario, ScenarioError, Standard, StandardSet
 from simulate.standards import (
     BUNDLED_QUOTA_PER_MONTH,
@@ -136,7 +137,7 @@ def choose_data() -> ScorecardData:
     with st.sidebar:
         source = st.radio("Scorecard data", ["Bundled example", "Upload my data"], key="scorecard.source")
         quota = st.number_input(
-            "Quota per rep per month ($)",
+            f"Quota per rep per month ({current_currency()})",
             min_value=0.0,
             step=5_000.0,
             format="%.0f",

@@ -144,10 +144,11 @@ with inputs:
         st.info(f"Still showing the last history that could be read: {escape(source_label)}.")
         frame, import_issues = load_history(source_key, data, name)
     metrics = list(frame.columns)
-    preferred = [scenario.stages[0].name.lower(), "leads", "won_deals"]  # the funnel's top stage first
+    # the funnel's top stage first (its paths can drive the funnel), then what a leader books
+    preferred = [scenario.stages[0].name.lower(), "leads", "bookings", "won_deals"]
     months = frame.notna().sum()
-    full = [m for m in metrics if months[m] == months.max()]  # a metric with the whole history: no "only 10 months"
-    default_metric = next((m for m in preferred if m in full), full[0] if full else metrics[0])
+    full = [m for m in metrics if months[m] == months.max()]
+    default_metric = next((m for m in preferred if m in metrics), full[0] if full else metrics[0])
     metric = st.selectbox("Metric", metrics, key="forecast.metric", index=metrics.index(default_metric))
     h = st.slider("Months ahead", 1, 36, 12, key="forecast.h")
     model = st.selectbox(
@@ -172,8 +173,10 @@ with results:
     for issue in out.issues:
         if issue.severity != "info":
             st.warning(escape(issue.message))
+    said = " ".join(issue.message for issue in out.issues)
     for note in out.messages:
-        st.info(note)
+        if not ("seasonal models skipped" in note and "seasonal models skipped" in said):  # said once is enough
+            st.info(note)
     if out.fallbacks:
         st.warning("Some models were rejected, so another was used: " + "; ".join(out.fallbacks))
     verdict_box = st.container(key="forecast.verdict")

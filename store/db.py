@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from simulate.scenario import Scenario, ScenarioError
+from simulate.scenario import Scenario, ScenarioError, load_json
 from store.backends import ENV_DIR, PostgresBackend, SqliteBackend, redact
 from store.errors import AccessDenied, StoreError, VersionConflict
 from store.schema import LOCAL_USER, STORE_SCHEMA, name_key
@@ -354,7 +354,7 @@ class ScenarioStore:
                 "SELECT id, scenario_json, extras_json FROM versions WHERE scenario_id = ? ORDER BY version DESC LIMIT 1",
                 (sid,),
             )
-            data = json.loads(body)
+            data = load_json(body, "stored scenario").data
             data["name"] = new
             now = _now()
             (nid,) = tx.one(
@@ -547,4 +547,4 @@ class ScenarioStore:
             raise StoreError(
                 f"Version {number} of '{stored}' cannot be opened by this app ({exc.field}: {exc.message})."
             ) from None
-        return Saved(scenario, int(number), saved_at, note, json.loads(extras), saved_by, datasets, sid, owner, role)
+        return Saved(scenario, int(number), saved_at, note, load_json(extras, "stored extras").data, saved_by, datasets, sid, owner, role)

@@ -17,6 +17,7 @@ import numpy as np
 
 from simulate.scenario.errors import ScenarioError, check_int, check_range
 from simulate.scenario.rates import Rate
+from simulate.scenario.safejson import load_json  # the one reader of untrusted JSON
 
 SCHEMA_VERSION = 2  # 2: currency; optional 90% ranges on the deal-size and cycle medians
 READABLE_SCHEMAS = (1, 2)  # schema-1 files (no currency, no ranges) load as USD with certain medians
@@ -219,11 +220,7 @@ class Scenario:
 
     @classmethod
     def from_json(cls, text: str) -> Scenario:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ScenarioError("file", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
-        return scenario_from_dict(data)
+        return scenario_from_dict(load_json(text, "file").data)
 
 
 # Optional scenario sections: field name -> "module:Class". Each class is a frozen dataclass that

@@ -59,7 +59,9 @@ if note:
 first = opp["created_date"].min().date()
 last = max(opp["created_date"].max(), opp["close_date"].max()).date()
 start_as_of = (saved[0].get("as_of") if saved else None) or plan_page.as_of_from_name(current.name)
-start_as_of = datetime.date.fromisoformat(str(start_as_of)) if start_as_of else last
+# the bundled export's last quarter is incomplete (deals without a created date yet): start at its last full one
+default_as_of = plan_page.BUNDLED_AS_OF if data_key == "bundled" else last
+start_as_of = datetime.date.fromisoformat(str(start_as_of)) if start_as_of else default_as_of
 if not first <= start_as_of <= last or st.session_state.get("plan.data_key") != data_key:
     st.session_state.pop("plan.as_of", None)
     start_as_of = min(max(start_as_of, first), last)

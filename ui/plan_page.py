@@ -31,6 +31,7 @@ from ui.render import escape
 
 PLAN_PREFIX = "Plan from "
 BUNDLED_LABEL = "the bundled example"
+BUNDLED_AS_OF = datetime.date(2017, 9, 30)  # its last month-end before the export's volume is cut short
 MONTHLY_CHOICES = ("None", "Bundled example (synthetic)", "Upload a monthly table")
 # what-if inputs on the page: key -> (label, step, format, scale shown / stored)
 WHAT_IFS = {

@@ -66,7 +66,8 @@ def _standards(path: str | None):
 def _tables(args):
     import crm
     from kpi.compute import Tables
-    from kpi.tables import TableError, read_activities, read_monthly
+    from kpi.tables import TableError
+    from simulate.standards import uploaded_tables
 
     try:
         imported = crm.load_opportunities(_file(args.opportunities, "opportunities file"), date_format=args.date_format)
@@ -74,17 +75,15 @@ def _tables(args):
         raise UsageError(f"{args.opportunities}: {exc.message}") from None
     notes = [f"Opportunities from {Path(args.opportunities).name}: {imported.accounting}"]
     activities = monthly = None
+    # the same readers as the page: the shared bounded reader and number reader ("1.234,50" is 1234.5)
+    activity_bytes = _file(args.activities, "activity log").read_bytes() if args.activities else None
+    monthly_bytes = _file(args.monthly, "monthly table").read_bytes() if args.monthly else None
     try:
-        if args.activities:
-            read = read_activities(_file(args.activities, "activity log"))
-            activities = read.frame
-            notes.append(f"Activity log: {len(read.frame):,} rows; {read.excluded} excluded.")
-        if args.monthly:
-            read = read_monthly(_file(args.monthly, "monthly table"))
-            monthly = read.frame
-            notes.append(f"Monthly table: {len(read.frame)} months; {read.excluded} excluded.")
-    except TableError as exc:
-        raise UsageError(str(exc)) from None
+        uploaded, upload_notes = uploaded_tables(None, activity_bytes, monthly_bytes, None)
+    except (TableError, crm.CrmImportError) as exc:
+        raise UsageError(getattr(exc, "message", None) or str(exc)) from None
+    activities, monthly = uploaded.activities, uploaded.monthly
+    notes += upload_notes
     if args.quota is not None and not (args.quota > 0 and math.isfinite(args.quota)):
         raise UsageError(f"--quota must be a positive amount per rep per month (got {args.quota:g})")
     return Tables(

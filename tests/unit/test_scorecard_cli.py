@@ -113,3 +113,17 @@ def test_python_m_simulate_scorecard_is_registered(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert {"standards", "reps", "overview", "attainability", "fairness", "messages"} <= set(json.loads(out.stdout))
+
+
+def test_monthly_table_with_decimal_commas_is_read_as_written(tmp_path, capsys):
+    """The CLI reads activity logs and monthly tables with the page's readers: "1.000,0" MQLs and "250,0" SQLs
+    are 1000 and 250 (MQL -> SQL 25%), not 1.0 and 2500."""
+    (tmp_path / "m.csv").write_text("month;leads;mqls;sqls\n2017-08;2.000;1.000,0;250,0\n2017-09;2.000;1.000,0;250,0\n")
+    (tmp_path / "std.json").write_text(StandardSet((Standard("mql_to_sql", 0.3, amber=0.25, scope="team"),)).to_json())
+    code, stdout, _ = run(
+        capsys, CRM, "--monthly", str(tmp_path / "m.csv"), "--standards", str(tmp_path / "std.json"), "--json",
+        "--trials", "200",
+    )  # fmt: skip
+    assert code == 0
+    (row,) = json.loads(stdout)["standards"]
+    assert row["actual"] == pytest.approx(0.25)

@@ -8,18 +8,20 @@ import hashlib
 import json
 from collections.abc import Iterable
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 import crm
 from report.safe import to_csv
 from simulate.pipeline import (
+    MAX_BACKTEST_MONTHS,
+    MIN_CLOSED,
     BacktestResult,
     PipelineForecast,
     PipelineView,
+    backtest_origins,
     backtest_pipeline,
-    default_origins,
+    earliest_as_of,
     forecast_pipeline,
     import_sentence,
     kept_lost,
@@ -119,32 +121,6 @@ def run_forecast(
     return forecast_pipeline(
         _opp, as_of, period, trials=trials, seed=seed, target=target, lost_ids=lost, segment=segment
     )
-
-
-MAX_BACKTEST_MONTHS = 24  # origins in the last two years of the export: bounded work for any date span
-MIN_CLOSED, MIN_WON = 5, 1  # what calibration needs before an as-of date (simulate.pipeline.calibrate)
-
-
-def earliest_as_of(opp: pd.DataFrame) -> pd.Timestamp | None:
-    """The first day with at least MIN_CLOSED closed deals including MIN_WON won one closed on or before it."""
-    closed = opp[opp["status"].isin(["won", "lost"])].dropna(subset=["close_date"]).sort_values("close_date")
-    enough = (np.arange(1, len(closed) + 1) >= MIN_CLOSED) & (
-        (closed["status"] == "won").cumsum().to_numpy() >= MIN_WON
-    )
-    if not enough.any():
-        return None
-    return pd.Timestamp(closed["close_date"].to_numpy()[int(np.argmax(enough))]).normalize()
-
-
-def backtest_origins(opp: pd.DataFrame) -> tuple[list[tuple[pd.Timestamp, str]], int]:
-    """The backtest's origins that have enough closed deals before them, at most the last MAX_BACKTEST_MONTHS
-    months; (origins, how many were skipped)."""
-    origins = default_origins(opp)
-    start = earliest_as_of(opp)
-    usable = [o for o in origins if start is not None and o[0] >= start]
-    months = sorted({as_of for as_of, _ in usable})[-MAX_BACKTEST_MONTHS:]
-    kept = [o for o in usable if o[0] in set(months)]
-    return kept, len(origins) - len(kept)
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)

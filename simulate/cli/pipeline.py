@@ -114,11 +114,23 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
         "notes": list(result.notes),
     }
     if args.backtest:
-        from simulate.pipeline import backtest_pipeline
+        from simulate.pipeline import MAX_BACKTEST_MONTHS, backtest_origins, backtest_pipeline
 
+        # the page's origins: those with data, at most the last MAX_BACKTEST_MONTHS months (bounded for any span)
+        origins, skipped = backtest_origins(opp)
+        if not origins:
+            raise UsageError(
+                "--backtest: no month-end has enough closed deals (5, one of them won) before it to replay; "
+                "export more closed history"
+            )
         payload["backtest"] = backtest_pipeline(
-            opp, trials=min(args.trials, 2_000), seed=args.seed, segment=args.segment
+            opp, origins=origins, trials=min(args.trials, 2_000), seed=args.seed, segment=args.segment
         ).to_dict()
+        if skipped:
+            payload["notes"].append(
+                f"backtest: {skipped} origin(s) skipped (too few closed deals before them, or more than "
+                f"{MAX_BACKTEST_MONTHS} months before the export date)"
+            )
     if args.json:
         print(json.dumps(payload, indent=2, default=float))
         return 0

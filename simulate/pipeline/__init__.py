@@ -11,13 +11,25 @@ Where things are:
                     what-if, calibration), the what-if candidates, backtest and import sentences
 
 Public API: forecast_pipeline, PipelineForecast, what_if_lost, backtest_pipeline, BacktestResult,
+backtest_origins / earliest_as_of (the origins with data, at most the last MAX_BACKTEST_MONTHS months),
 default_origins, reliability_bins, score, export_date, period_after, Period, as_of_snapshot, Snapshot,
 calibrate, Calibration, fit_close_curves, CloseCurves, the outcome codes OPEN, WON, LOST, and the page's view:
 pipeline_view, PipelineView, what_if_candidates, kept_lost, backtest_sentences, import_sentence, SEGMENTS,
 MAX_TRIALS.
 """
 
-from simulate.pipeline.backtest import BacktestResult, backtest_pipeline, default_origins, reliability_bins, score
+from simulate.pipeline.backtest import (
+    MAX_BACKTEST_MONTHS,
+    MIN_CLOSED,
+    MIN_WON,
+    BacktestResult,
+    backtest_origins,
+    backtest_pipeline,
+    default_origins,
+    earliest_as_of,
+    reliability_bins,
+    score,
+)
 from simulate.pipeline.bookings import PipelineForecast, forecast_pipeline, what_if_lost
 from simulate.pipeline.calibration import (
     DEFAULT_VOLATILITY,
@@ -58,7 +70,12 @@ __all__ = [
     "PipelineView",
     "Snapshot",
     "as_of_snapshot",
+    "MAX_BACKTEST_MONTHS",
+    "MIN_CLOSED",
+    "MIN_WON",
+    "backtest_origins",
     "backtest_pipeline",
+    "earliest_as_of",
     "backtest_sentences",
     "calibrate",
     "default_origins",

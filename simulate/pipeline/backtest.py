@@ -35,6 +35,34 @@ def default_origins(opportunities: pd.DataFrame, first_month: str | None = None)
     return origins
 
 
+MAX_BACKTEST_MONTHS = 24  # origins in the last two years of the export: bounded work for any date span
+MIN_CLOSED, MIN_WON = 5, 1  # what calibration needs before an as-of date (simulate.pipeline.calibrate)
+
+
+def earliest_as_of(opp: pd.DataFrame) -> pd.Timestamp | None:
+    """The first day with at least MIN_CLOSED closed deals including MIN_WON won one closed on or before it."""
+    closed = opp[opp["status"].isin(["won", "lost"])].dropna(subset=["close_date"]).sort_values("close_date")
+    enough = (np.arange(1, len(closed) + 1) >= MIN_CLOSED) & (
+        (closed["status"] == "won").cumsum().to_numpy() >= MIN_WON
+    )
+    if not enough.any():
+        return None
+    return pd.Timestamp(closed["close_date"].to_numpy()[int(np.argmax(enough))]).normalize()
+
+
+def backtest_origins(
+    opp: pd.DataFrame, max_months: int = MAX_BACKTEST_MONTHS
+) -> tuple[list[tuple[pd.Timestamp, str]], int]:
+    """The backtest's origins that have enough closed deals before them, at most the last `max_months`
+    months (bounded work for any date span); (origins, how many were skipped)."""
+    origins = default_origins(opp)
+    start = earliest_as_of(opp)
+    usable = [o for o in origins if start is not None and o[0] >= start]
+    months = sorted({as_of for as_of, _ in usable})[-max_months:]
+    kept = [o for o in usable if o[0] in set(months)]
+    return kept, len(origins) - len(kept)
+
+
 @dataclass(frozen=True)
 class BacktestResult:
     """One row per origin and the scores per period kind (month / quarter)."""

@@ -6,7 +6,14 @@ import pandas as pd
 import pytest
 
 import crm
-from simulate.pipeline.backtest import backtest_pipeline, default_origins, reliability_bins, score
+from simulate.pipeline.backtest import (
+    backtest_origins,
+    backtest_pipeline,
+    default_origins,
+    earliest_as_of,
+    reliability_bins,
+    score,
+)
 from simulate.pipeline.bookings import forecast_pipeline
 
 
@@ -21,6 +28,18 @@ def test_origins_are_month_ends_march_to_november_and_quarter_ends_with_a_full_q
     quarters = [f"{d:%Y-%m-%d}" for d, kind in origins if kind == "quarter"]
     assert months == [f"{m.end_time:%Y-%m-%d}" for m in pd.period_range("2017-03", "2017-11", freq="M")]
     assert quarters == ["2017-03-31", "2017-06-30", "2017-09-30"]  # Q4 ends on the export date, 2017-12-31
+
+
+def test_usable_origins_have_closed_deals_before_them_and_are_capped_to_the_last_months(opp):
+    """What the page and `simulate pipeline --backtest` replay: origins on or after the first day with 5 closed
+    deals (one won), and only the last `max_months` month-ends, so a file spanning decades is bounded."""
+    start = earliest_as_of(opp)
+    closed = opp[opp["status"].isin(["won", "lost"]) & (opp["close_date"] <= start)]
+    assert len(closed) >= 5 and (closed["status"] == "won").any()
+    kept, skipped = backtest_origins(opp)
+    assert kept and skipped == len(default_origins(opp)) - len(kept) and all(d >= start for d, _ in kept)
+    few, skipped_more = backtest_origins(opp, max_months=3)
+    assert sorted({d for d, _ in few}) == sorted({d for d, _ in kept})[-3:] and skipped_more > skipped
 
 
 def test_scores_count_hits_and_median_errors():

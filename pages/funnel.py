@@ -23,7 +23,7 @@ st.caption(
 
 funnel_page.init_widgets(scenario)  # widget starting values from the scenario (the link, the store or the example)
 
-inputs, results = st.columns([1.25, 2], gap="large")
+inputs, results = st.columns([1.45, 2], gap="large")  # room for the stage table's Low % / High % at 1500 px
 
 with inputs:
     st.subheader("Funnel")
@@ -47,7 +47,9 @@ with inputs:
         help="How much a month's volume wobbles beyond pure chance: 10 means a typical month lands within about +/-10% of plan.",
     )
     with st.expander("Seasonality (index per calendar month; 1 = average)"):
-        edited_season = st.data_editor(st.session_state["funnel.season_base"], key="funnel.season", hide_index=True)
+        edited_season = st.data_editor(
+            st.session_state["funnel.season_base"], key="funnel.season", hide_index=True, placeholder=""
+        )
     if scenario.volume.forecast_paths is not None:
         st.info(
             f"Volume comes from a forecast: {render.escape(scenario.volume.forecast_label)}. Level, growth and noise are not used. "

@@ -87,7 +87,7 @@ def team_from_widgets(reps: pd.DataFrame) -> TeamPlan:
 def reps_editor() -> pd.DataFrame:
     """The editable table of reps in seat today by tenure; returns the table as edited."""
     return st.data_editor(
-        st.session_state[P + "reps_base"], key=P + "reps", num_rows="dynamic", hide_index=True, width="stretch",
+        st.session_state[P + "reps_base"], key=P + "reps", num_rows="dynamic", hide_index=True, width="stretch", placeholder="",
         column_config={
             "Reps": st.column_config.NumberColumn(help="How many reps have this tenure", format="%d", min_value=0),
             "Tenure (months)": st.column_config.NumberColumn(help="Months in the job at the start", format="%d", min_value=0),

@@ -96,6 +96,7 @@ def channel_editor() -> pd.DataFrame:
     return st.data_editor(
         st.session_state[P + "channels_base"],
         key=P + "channels",
+        placeholder="",  # empty cells blank, not "None"
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
@@ -117,7 +118,9 @@ def channel_editor() -> pd.DataFrame:
 
 def curve_fit_expander(channels: pd.DataFrame) -> None:
     with st.expander("Fit a channel's curve from monthly spend and leads"):
-        history = st.data_editor(DEFAULT_HISTORY, key=P + "history", num_rows="dynamic", hide_index=True)
+        history = st.data_editor(
+            DEFAULT_HISTORY, key=P + "history", num_rows="dynamic", hide_index=True, placeholder=""
+        )
         names = [n for n in channels["Channel"].tolist() if isinstance(n, str) and n.strip()]
         if names:
             chosen = st.selectbox("Channel", names, key=P + "history_channel")
@@ -143,7 +146,9 @@ def team_commission_button(scenario: Scenario) -> None:
 def retention_expander() -> None:
     with st.expander("Fit the retention model from a cohort table"):
         st.caption("Customers of one cohort still active at the end of each month (month 0 = acquired).")
-        retention = st.data_editor(DEFAULT_RETENTION, key=P + "retention", num_rows="dynamic", hide_index=True)
+        retention = st.data_editor(
+            DEFAULT_RETENTION, key=P + "retention", num_rows="dynamic", hide_index=True, placeholder=""
+        )
         st.button("Fit and use", key=P + "fit_retention", on_click=use_retention_fit, args=(retention,))
 
 

@@ -63,10 +63,13 @@ def stage_editor() -> pd.DataFrame:
     return st.data_editor(
         st.session_state["funnel.stages_base"],
         key="funnel.stages",
+        placeholder="",  # empty cells blank, not "None"
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
         column_config=STAGE_COLUMNS,
+        # the default stages are ranges: Low % / High % first, so they show beside the name at 1280-1500 px
+        column_order=("Stage", "Given as", "Low %", "High %", "Rate %", "Won", "Of"),
     )
 
 

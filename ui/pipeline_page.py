@@ -213,6 +213,7 @@ def stage_step(raw: crm.RawTable, stage_column: str, key: str) -> str:
         table = st.data_editor(
             pd.DataFrame({"stage": labels, "means": [guessed[x] for x in labels]}),
             key=f"pipeline.stages.{key}",
+            placeholder="",  # empty cells blank, not "None"
             hide_index=True,
             disabled=["stage"],
             column_config={"means": st.column_config.SelectboxColumn("means", options=STATUS_CHOICES, required=True)},

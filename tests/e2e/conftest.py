@@ -139,3 +139,22 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=timeout
     )
     assert page.locator('[data-testid="stException"]').count() == 0, "a traceback reached the user"
+
+
+def open_saved_in_sidebar(page, label: str) -> None:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    if sidebar.locator('[data-testid="stExpander"] details[open]').count() == 0:
+        sidebar.locator('[data-testid="stExpander"] summary').filter(has_text="Saved scenarios").click()
+    for attempt in range(3):  # a rerun that lands while the list is open closes it: open it again
+        wait_for_app(page)
+        page.locator(".st-key-store_panel-pick").click()
+        try:
+            page.get_by_role("option", name=label, exact=True).click(timeout=8_000)
+            break
+        except Exception:
+            if attempt == 2:
+                page.screenshot(path="/tmp/funnelcast-open-saved-failure.png")
+                raise
+            page.keyboard.press("Escape")
+    page.locator(".st-key-store_panel-open").get_by_role("button").click()
+    wait_for_app(page)

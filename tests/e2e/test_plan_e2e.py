@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import open_saved_in_sidebar, wait_for_app
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "data" / "crm" / "sales_pipeline.csv"
@@ -60,12 +60,7 @@ def test_upload_plan_override_save_and_reopen(page, app_url, tmp_path):
     wait_for_app(page, timeout=LONG)
     page.goto(f"{app_url}/plan")  # a fresh session: the bundled example again
     wait_for_app(page, timeout=LONG)
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.locator('[data-testid="stExpander"] summary').filter(has_text="Saved scenarios").click()
-    page.locator(".st-key-store_panel-pick").click()
-    page.wait_for_selector("[role=option]")
-    page.get_by_role("option", name="Plan from our_crm.csv as of 2017-12-31", exact=True).click()
-    page.locator(".st-key-store_panel-open").get_by_role("button").click()
+    open_saved_in_sidebar(page, "Plan from our_crm.csv as of 2017-12-31")  # retries a list closed by a rerun
     page.wait_for_selector("text=Opened with the plan: our_crm.csv", timeout=LONG)
     wait_for_app(page, timeout=LONG)
     assert "most likely $" in headline(page)

@@ -14,7 +14,7 @@ import pytest
 
 from simulate.scenario import Scenario
 from store import ScenarioStore
-from tests.e2e.conftest import require_chromium, wait_for_app
+from tests.e2e.conftest import open_saved_in_sidebar, require_chromium, wait_for_app
 from tests.e2e.servers import free_port, streamlit_at
 from tests.pgcluster import pg_bin, pg_cluster
 
@@ -34,25 +34,6 @@ def two_servers():
         with streamlit_at(free_port(range(8645, 8647)), env=env) as first:
             with streamlit_at(free_port(range(8647, 8650)), env=env) as second:
                 yield first, second, url
-
-
-def open_saved_in_sidebar(page, label: str) -> None:
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    if sidebar.locator('[data-testid="stExpander"] details[open]').count() == 0:
-        sidebar.locator('[data-testid="stExpander"] summary').filter(has_text="Saved scenarios").click()
-    for attempt in range(3):  # a rerun that lands while the list is open closes it: open it again
-        wait_for_app(page)
-        page.locator(".st-key-store_panel-pick").click()
-        try:
-            page.get_by_role("option", name=label, exact=True).click(timeout=8_000)
-            break
-        except Exception:
-            if attempt == 2:
-                page.screenshot(path="/tmp/funnelcast-shared-store-failure.png")
-                raise
-            page.keyboard.press("Escape")
-    page.locator(".st-key-store_panel-open").get_by_role("button").click()
-    wait_for_app(page)
 
 
 def save_in_sidebar(page) -> None:

@@ -9,14 +9,11 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.servers import streamlit_at
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -54,52 +51,8 @@ def require_chromium() -> None:
 @contextlib.contextmanager
 def streamlit_server():
     """`streamlit run app.py` on a free port with a throwaway data directory; yields its URL."""
-    port = _free_port()
-    data_dir = tempfile.mkdtemp(prefix="funnelcast-e2e-")
-    env = {**os.environ, "FUNNELCAST_DATA_DIR": data_dir, "PYTHONUNBUFFERED": "1", "OPENBLAS_NUM_THREADS": "1"}
-    log = open(Path(data_dir) / "streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit did not start; log in {log.name}")
-    try:
+    with streamlit_at(_free_port()) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -55,7 +55,7 @@ with inputs:
     )
     economics_page.team_commission_button(scenario)
     st.number_input(
-        "Commission cost / month from the capacity plan ($, optional)",
+        f"Commission cost / month from the capacity plan ({current_currency()}, optional)",
         key=P + "commission_cost",
         min_value=0.0,
         value=None,
@@ -69,13 +69,13 @@ with inputs:
     col1, col2 = st.columns(2)
     if method != "repeat":
         col1.number_input(
-            "ARPA low ($ / month)",
+            f"ARPA low ({current_currency()} / month)",
             key=P + "arpa_low",
             min_value=1.0,
             step=50.0,
             help="Revenue per account per month: 90% sure it is between low and high",
         )
-        col2.number_input("ARPA high ($ / month)", key=P + "arpa_high", min_value=1.0, step=50.0)
+        col2.number_input(f"ARPA high ({current_currency()} / month)", key=P + "arpa_high", min_value=1.0, step=50.0)
     col1.number_input("Gross margin %", key=P + "margin_pct", min_value=1.0, max_value=100.0, step=1.0)
     col2.number_input("Discount rate % / year", key=P + "discount_pct", min_value=0.1, max_value=100.0, step=1.0)
     if method == "subscription":

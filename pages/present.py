@@ -6,7 +6,7 @@ import streamlit as st
 
 from charts import funnel as charts
 from kpi.wording import chance_in_10, count, money, percent
-from ui import analysis_cache, render, simcache, state
+from ui import render, scenarios_page, simcache, state
 from ui.entry import require_app
 
 require_app()  # a deep link on a fresh server must still go through app.py
@@ -62,23 +62,4 @@ st.caption(f"{scenario.trials:,} simulated futures, seed {scenario.seed}. Same s
 # --- take it to the meeting: the same files as on Scenarios & compare, built when clicked ---------------------
 text = scenario.to_json()
 deck, report = st.columns(2)
-deck.download_button(
-    "Meeting deck (.pptx)",
-    data=lambda: analysis_cache.report_files(text, (), "pptx"),
-    file_name="deck.pptx",
-    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    on_click="ignore",
-    key="present.deck",
-    icon=":material/slideshow:",
-    width="stretch",
-)
-report.download_button(
-    "HTML report",
-    data=lambda: analysis_cache.report_files(text, (), "html"),
-    file_name="report.html",
-    mime="text/html",
-    on_click="ignore",
-    key="present.html",
-    icon=":material/description:",
-    width="stretch",
-)
+scenarios_page.meeting_downloads(text, deck, report, key="present", width="stretch")

@@ -330,22 +330,7 @@ def export_buttons(scenario: Scenario) -> None:
         mime="application/json",
         key="scenarios.export",
     )
-    cols[1].download_button(
-        "Meeting deck (.pptx)",
-        data=lambda: analysis_cache.report_files(text, (), "pptx"),
-        file_name="deck.pptx",
-        on_click="ignore",
-        key="scenarios.deck_current",
-        mime=PPTX,
-    )
-    cols[2].download_button(
-        "HTML report",
-        data=lambda: analysis_cache.report_files(text, (), "html"),
-        file_name="report.html",
-        on_click="ignore",
-        key="scenarios.html_current",
-        mime="text/html",
-    )
+    meeting_downloads(text, cols[1], cols[2], key="scenarios", deck_key="deck_current", html_key="html_current")
     cols = st.columns(3)
     cols[0].download_button(
         "Summary (.csv)",
@@ -392,3 +377,28 @@ def import_file() -> None:
     if st.button("Open it on every page", key="scenarios.open_import", type="primary"):
         state.load(imported)
         st.rerun()
+
+
+def meeting_downloads(
+    text: str, deck_col, html_col, *, key: str, deck_key: str = "deck", html_key: str = "html", **style
+) -> None:
+    """The meeting deck and the HTML report of the scenario `text` (JSON), built only when clicked (Scenarios &
+    compare and Present offer the same two files)."""
+    deck_col.download_button(
+        "Meeting deck (.pptx)",
+        data=lambda: analysis_cache.report_files(text, (), "pptx"),
+        file_name="deck.pptx",
+        mime=PPTX,
+        on_click="ignore",
+        key=f"{key}.{deck_key}",
+        **style,
+    )
+    html_col.download_button(
+        "HTML report",
+        data=lambda: analysis_cache.report_files(text, (), "html"),
+        file_name="report.html",
+        mime="text/html",
+        on_click="ignore",
+        key=f"{key}.{html_key}",
+        **style,
+    )
